@@ -1,0 +1,305 @@
+// The collector: HTTP on 127.0.0.1 in front of the store (DESIGN.md "HTTP API of the collector").
+// Decoding and normalising happen here, in the collector's thread; the store applies spans in its
+// own worker. A 200 is sent only once the store has journaled the spans.
+import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
+import type { AddressInfo } from 'node:net';
+import { DEFAULT_BODY_LIMITS, readBody, type BodyLimits } from './http/body';
+import { HttpError } from './http/errors';
+import { checkHost, checkOrigin, checkToken } from './http/guard';
+import { parseStatsQuery, parseTraceFilter } from './http/params';
+import { decodeTraceRequest, normaliseTraceRequest, parseSimpleSpans } from './ingest';
+import { IngestError } from './ingest/errors';
+import { createPricer, type PriceOverride, type Pricer } from './pricing';
+import { readPrompt } from './prompts';
+import { parseScore } from './score-input';
+import { openStore } from './store';
+import type { RetentionOptions, Store } from './store/api';
+import { loadOrCreateToken } from './token';
+import { claimDataDir, releaseDataDir } from './data-dir';
+import { encodeExportResponse } from './http/otlp-response';
+import { VERSION } from './version';
+
+export interface CollectorOptions {
+  /** 0 picks a free port */
+  port: number;
+  dataDir: string;
+  token?: string;
+  promptsDir?: string;
+  retention?: Partial<RetentionOptions>;
+  priceOverrides?: Record<string, PriceOverride>;
+  limits?: Partial<BodyLimits>;
+  snapshotIntervalMs?: number;
+}
+
+export interface Collector {
+  readonly url: string;
+  readonly port: number;
+  readonly token: string;
+  readonly store: Store;
+  close(): Promise<void>;
+}
+
+type Json = Record<string, unknown>;
+interface Route {
+  method: string;
+  pattern: RegExp;
+  handle(ctx: RequestContext): Promise<{ status?: number; body: Json | Uint8Array; contentType?: string }>;
+}
+interface RequestContext {
+  req: IncomingMessage;
+  url: URL;
+  match: RegExpExecArray;
+  body(): Promise<Buffer>;
+}
+
+export async function startCollector(options: CollectorOptions): Promise<Collector> {
+  const token = loadOrCreateToken(options.dataDir, options.token);
+  claimDataDir(options.dataDir);
+  let store: Store;
+  try {
+    store = await openStore({ dataDir: options.dataDir, retention: options.retention, snapshotIntervalMs: options.snapshotIntervalMs });
+  } catch (err) {
+    releaseDataDir(options.dataDir);
+    throw err;
+  }
+  const pricer = createPricer(options.priceOverrides);
+  const limits: BodyLimits = { ...DEFAULT_BODY_LIMITS, ...options.limits };
+  const routes = buildRoutes(store, pricer, options.promptsDir);
+  let port = options.port;
+
+  const server = createServer((req, res) => {
+    handle(req, res).catch((err) => {
+      // handle() answers every error it knows; this is the last line of defence
+      process.stderr.write(`stacklens: unexpected error on ${req.method} ${req.url}: ${(err as Error).stack}\n`);
+      if (!res.headersSent) send(res, 500, { error: 'internal error in the collector; see its log' });
+    });
+  });
+
+  async function handle(req: IncomingMessage, res: ServerResponse): Promise<void> {
+    try {
+      checkHost(req);
+      checkOrigin(req, port);
+      const url = new URL(req.url ?? '/', 'http://127.0.0.1');
+      if (req.method === 'OPTIONS') throw new HttpError(403, 'cross-origin requests are not served (no CORS)');
+      const found = findRoute(routes, req.method ?? 'GET', url.pathname);
+      if (found.route.pattern.source !== '^/healthz$') checkToken(req, token);
+      const answer = await found.route.handle({ req, url, match: found.match, body: () => readBody(req, limits) });
+      if (answer.body instanceof Uint8Array) {
+        res.writeHead(answer.status ?? 200, { 'content-type': answer.contentType ?? 'application/x-protobuf', 'content-length': answer.body.length });
+        res.end(answer.body);
+      } else {
+        send(res, answer.status ?? 200, answer.body);
+      }
+    } catch (err) {
+      const refusal = asHttpError(err);
+      if (refusal.status >= 500) process.stderr.write(`stacklens: ${req.method} ${req.url}: ${refusal.message}\n`);
+      // With "connection: close" (a refused upload still streaming in) Node ends the socket once
+      // the answer is out, without reading the rest of the body.
+      send(res, refusal.status, { error: refusal.message }, refusal.headers);
+    }
+  }
+
+  server.requestTimeout = 60_000;
+  server.headersTimeout = 20_000;
+  try {
+    await new Promise<void>((resolve, reject) => {
+      server.once('error', reject);
+      server.listen(options.port, '127.0.0.1', () => {
+        server.off('error', reject);
+        resolve();
+      });
+    });
+  } catch (err) {
+    await store.close();
+    releaseDataDir(options.dataDir);
+    throw listenError(err as NodeJS.ErrnoException, options.port);
+  }
+  port = (server.address() as AddressInfo).port;
+  const url = `http://127.0.0.1:${port}`;
+  claimDataDir(options.dataDir, url);
+
+  let closing: Promise<void> | undefined;
+  return {
+    url,
+    port,
+    token,
+    store,
+    close() {
+      closing ??= (async () => {
+        await closeServer(server);
+        await store.close();
+        releaseDataDir(options.dataDir);
+      })();
+      return closing;
+    },
+  };
+}
+
+function buildRoutes(store: Store, pricer: Pricer, promptsDir: string | undefined): Route[] {
+  const json = async (ctx: RequestContext): Promise<unknown> => {
+    const type = (ctx.req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
+    if (type !== 'application/json') throw new HttpError(415, `content-type "${type}" is not accepted here: send application/json`);
+    const text = (await ctx.body()).toString('utf8');
+    if (!text.trim()) throw new HttpError(400, 'the body is empty: send a JSON object');
+    try {
+      return JSON.parse(text);
+    } catch (err) {
+      throw new HttpError(400, `the body is not valid JSON: ${(err as Error).message}`);
+    }
+  };
+
+  return [
+    {
+      method: 'GET',
+      pattern: /^\/healthz$/,
+      handle: async () => ({ body: { service: 'stacklens', version: VERSION, status: 'ok' } }),
+    },
+    {
+      method: 'POST',
+      pattern: /^\/v1\/traces$/,
+      async handle(ctx) {
+        const contentType = (ctx.req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
+        const body = await ctx.body();
+        const request = decodeTraceRequest(body, contentType);
+        const { spans, rejectedSpans, errorMessage } = normaliseTraceRequest(request, pricer);
+        if (spans.length > 0) await ingest(store, spans);
+        if (contentType === 'application/x-protobuf') return { body: encodeExportResponse(rejectedSpans, errorMessage) };
+        const partialSuccess = rejectedSpans > 0 ? { rejectedSpans, errorMessage } : {};
+        return { body: { partialSuccess } };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/v1\/spans$/,
+      async handle(ctx) {
+        const { spans, single } = parseSimpleSpans(await json(ctx), pricer);
+        await ingest(store, spans);
+        if (single) return { body: { trace_id: spans[0].trace_id, span_id: spans[0].span_id } };
+        return { body: { trace_ids: spans.map((s) => s.trace_id), span_ids: spans.map((s) => s.span_id) } };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/v1\/scores$/,
+      async handle(ctx) {
+        const score = await store.addScore(parseScore(await json(ctx)));
+        return { body: { score_id: score.score_id } };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/v1\/traces$/,
+      handle: async (ctx) => ({ body: { traces: await store.listTraces(parseTraceFilter(ctx.url.searchParams)) } }),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/v1\/traces\/([^/]+)$/,
+      async handle(ctx) {
+        const id = traceIdParam(ctx.match[1]);
+        const detail = await store.getTrace(id);
+        if (!detail) throw new HttpError(404, `trace ${id} not found (it may not have arrived yet, or retention removed it)`);
+        return { body: detail as unknown as Json };
+      },
+    },
+    {
+      method: 'DELETE',
+      pattern: /^\/api\/v1\/traces\/([^/]+)$/,
+      async handle(ctx) {
+        const id = traceIdParam(ctx.match[1]);
+        if (!(await store.deleteTrace(id))) throw new HttpError(404, `trace ${id} not found`);
+        return { body: { deleted: id } };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/v1\/callsites$/,
+      async handle(ctx) {
+        onlyParams(ctx.url.searchParams, ['file']);
+        return { body: { callsites: await store.callSites(ctx.url.searchParams.get('file') || undefined) } };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/v1\/stats$/,
+      handle: async (ctx) => ({ body: (await store.stats(parseStatsQuery(ctx.url.searchParams))) as unknown as Json }),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/v1\/prompts\/([^/]+)$/,
+      async handle(ctx) {
+        onlyParams(ctx.url.searchParams, ['env']);
+        const prompt = await readPrompt(promptsDir, decodeURIComponent(ctx.match[1]), ctx.url.searchParams.get('env') ?? 'production');
+        return { body: { name: prompt.name, env: prompt.env, text: prompt.text } };
+      },
+    },
+  ];
+}
+
+async function ingest(store: Store, spans: Parameters<Store['ingest']>[0]): Promise<void> {
+  try {
+    await store.ingest(spans);
+  } catch (err) {
+    throw new HttpError(503, `the spans could not be stored: ${(err as Error).message}`);
+  }
+}
+
+function findRoute(routes: Route[], method: string, pathname: string): { route: Route; match: RegExpExecArray } {
+  let pathKnown = false;
+  for (const route of routes) {
+    const match = route.pattern.exec(pathname);
+    if (!match) continue;
+    pathKnown = true;
+    if (route.method === method || (method === 'HEAD' && route.method === 'GET')) return { route, match };
+  }
+  if (pathKnown) {
+    const allowed = routes.filter((r) => r.pattern.test(pathname)).map((r) => r.method);
+    throw new HttpError(405, `${method} is not allowed on ${pathname}: use ${allowed.join(' or ')}`, { allow: allowed.join(', ') });
+  }
+  throw new HttpError(404, `no route ${pathname}: see GET /healthz, POST /v1/traces, /api/v1/spans, /api/v1/scores, GET /api/v1/traces, /api/v1/callsites, /api/v1/stats, /api/v1/prompts/:name`);
+}
+
+function traceIdParam(raw: string): string {
+  const id = decodeURIComponent(raw).replace(/-/g, '').toLowerCase();
+  if (!/^[0-9a-f]{32}$/.test(id)) throw new HttpError(400, `"${raw}" is not a trace id: expected 32 hex characters`);
+  return id;
+}
+
+function onlyParams(params: URLSearchParams, known: string[]): void {
+  for (const key of params.keys()) {
+    if (!known.includes(key)) throw new HttpError(400, `unknown query parameter "${key}": this route takes ${known.join(', ') || 'none'}`);
+  }
+}
+
+function asHttpError(err: unknown): HttpError {
+  if (err instanceof HttpError) return err;
+  if (err instanceof IngestError) return new HttpError(err.status, err.message);
+  const message = (err as Error)?.message ?? String(err);
+  return new HttpError(500, `internal error: ${message.split('\n')[0]}`);
+}
+
+function send(res: ServerResponse, status: number, body: Json, headers: Record<string, string> = {}): void {
+  const text = JSON.stringify(body);
+  res.writeHead(status, { 'content-type': 'application/json; charset=utf-8', 'content-length': Buffer.byteLength(text), 'cache-control': 'no-store', ...headers });
+  res.end(text);
+}
+
+function listenError(err: NodeJS.ErrnoException, port: number): Error {
+  const message =
+    err.code === 'EADDRINUSE'
+      ? `port ${port} on 127.0.0.1 is already in use (another StackLens collector? check http://127.0.0.1:${port}/healthz); choose another port, or 0 for a free one`
+      : err.code === 'EACCES'
+        ? `not allowed to listen on port ${port}: choose a port above 1024, or 0 for a free one`
+        : `could not listen on 127.0.0.1:${port}: ${err.message}`;
+  const wrapped = new Error(message) as NodeJS.ErrnoException;
+  wrapped.code = err.code;
+  return wrapped;
+}
+
+function closeServer(server: Server): Promise<void> {
+  return new Promise((resolve) => {
+    server.close(() => resolve());
+    server.closeIdleConnections();
+    // Connections still busy get a moment to finish, then go: shutdown must not hang on a client.
+    setTimeout(() => server.closeAllConnections(), 2000).unref();
+  });
+}
