@@ -7,7 +7,7 @@ import { DEFAULT_BODY_LIMITS, readBody, type BodyLimits } from './http/body';
 import { HttpError } from './http/errors';
 import { checkHost, checkOrigin, checkToken } from './http/guard';
 import { parseStatsQuery, parseTraceFilter } from './http/params';
-import { decodeTraceRequest, normaliseTraceRequest, parseSimpleSpans } from './ingest';
+import { decodeTraceRequest, encodeTraceResponse, normaliseTraceRequest, otlpEncoding, parseSimpleSpans } from './ingest';
 import { IngestError } from './ingest/errors';
 import { createPricer, type PriceOverride, type Pricer } from './pricing';
 import { readPrompt } from './prompts';
@@ -16,7 +16,6 @@ import { openStore } from './store';
 import type { RetentionOptions, Store } from './store/api';
 import { loadOrCreateToken } from './token';
 import { claimDataDir, releaseDataDir } from './data-dir';
-import { encodeExportResponse } from './http/otlp-response';
 import { VERSION } from './version';
 
 export interface CollectorOptions {
@@ -43,6 +42,8 @@ type Json = Record<string, unknown>;
 interface Route {
   method: string;
   pattern: RegExp;
+  /** served without the token: only what reveals nothing (liveness, for other windows and scripts) */
+  public?: boolean;
   handle(ctx: RequestContext): Promise<{ status?: number; body: Json | Uint8Array; contentType?: string }>;
 }
 interface RequestContext {
@@ -82,7 +83,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       const url = new URL(req.url ?? '/', 'http://127.0.0.1');
       if (req.method === 'OPTIONS') throw new HttpError(403, 'cross-origin requests are not served (no CORS)');
       const found = findRoute(routes, req.method ?? 'GET', url.pathname);
-      if (found.route.pattern.source !== '^/healthz$') checkToken(req, token);
+      if (!found.route.public) checkToken(req, token);
       const answer = await found.route.handle({ req, url, match: found.match, body: () => readBody(req, limits) });
       if (answer.body instanceof Uint8Array) {
         res.writeHead(answer.status ?? 200, { 'content-type': answer.contentType ?? 'application/x-protobuf', 'content-length': answer.body.length });
@@ -152,20 +153,21 @@ function buildRoutes(store: Store, pricer: Pricer, promptsDir: string | undefine
     {
       method: 'GET',
       pattern: /^\/healthz$/,
+      public: true,
       handle: async () => ({ body: { service: 'stacklens', version: VERSION, status: 'ok' } }),
     },
     {
       method: 'POST',
       pattern: /^\/v1\/traces$/,
       async handle(ctx) {
-        const contentType = (ctx.req.headers['content-type'] ?? '').split(';')[0].trim().toLowerCase();
-        const body = await ctx.body();
-        const request = decodeTraceRequest(body, contentType);
-        const { spans, rejectedSpans, errorMessage } = normaliseTraceRequest(request, pricer);
-        if (spans.length > 0) await ingest(store, spans);
-        if (contentType === 'application/x-protobuf') return { body: encodeExportResponse(rejectedSpans, errorMessage) };
-        const partialSuccess = rejectedSpans > 0 ? { rejectedSpans, errorMessage } : {};
-        return { body: { partialSuccess } };
+        const contentType = ctx.req.headers['content-type'] ?? '';
+        const encoding = otlpEncoding(contentType); // 415 before the body is read
+        const request = decodeTraceRequest(await ctx.body(), contentType);
+        const result = normaliseTraceRequest(request, pricer);
+        if (result.spans.length > 0) await ingest(store, result.spans);
+        // OTLP/HTTP answers in the encoding of the request
+        const answer = encodeTraceResponse(result, encoding);
+        return { body: answer.body, contentType: answer.contentType };
       },
     },
     {
