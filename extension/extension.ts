@@ -1,0 +1,124 @@
+// StackLens in VS Code: the composition root. It wires the parts and registers what they need
+// disposed; each part lives in its own module (client/: the collector; ui/: what the user sees).
+// Activation does no heavy work: the collector starts in a worker thread, nothing here waits on it.
+import * as vscode from 'vscode';
+import { CollectorConnection } from './client/collector-connection';
+import { newToken, resolveToken } from './client/token';
+import { CallSiteLensProvider } from './ui/call-site-lenses';
+import { CollectorNotices, registerCollectorCommands } from './ui/collector-commands';
+import { registerFilterCommands } from './ui/filter-commands';
+import { COLLECTOR_SETTINGS, readSettings, type StackLensSettings } from './ui/settings';
+import { CollectorStatusBar } from './ui/status-bar';
+import { TerminalEnvironment } from './ui/terminal-env';
+import { registerTraceCommands } from './ui/trace-commands';
+import { TracePanels } from './ui/trace-panel';
+import { openSource } from './ui/source-opener';
+import { TraceTreeProvider } from './ui/traces-view';
+
+/** What activate() returns: the parts, for the test suite inside VS Code and for other extensions. */
+export interface StackLensApi {
+  connection: CollectorConnection;
+  traces: TraceTreeProvider;
+  lenses: CallSiteLensProvider;
+  panels: TracePanels;
+  statusBar: CollectorStatusBar;
+  terminals: TerminalEnvironment;
+}
+
+let connection: CollectorConnection | undefined;
+
+export function activate(context: vscode.ExtensionContext): StackLensApi {
+  const log = vscode.window.createOutputChannel('StackLens', { log: true });
+  const dataDir = context.globalStorageUri.fsPath;
+  const settings = currentSettings(log);
+
+  // The collector: owned by this window, or shared with the window that owns it.
+  connection = new CollectorConnection({
+    workerScript: vscode.Uri.joinPath(context.extensionUri, 'dist', 'collector-worker.js').fsPath,
+    dataDir, ...collectorOptions(settings), token: '',
+  });
+  const collector = connection;
+  const restart = async () => {
+    const next = currentSettings(log);
+    await collector.restart({ ...collectorOptions(next), token: await tokenFor(next, dataDir, log) });
+  };
+
+  // What the user sees.
+  const traces = new TraceTreeProvider(collector);
+  const tracesView = vscode.window.createTreeView('stacklens.traces', { treeDataProvider: traces, showCollapseAll: true });
+  traces.attach(tracesView);
+  const lenses = new CallSiteLensProvider(collector, settings.codeLensEnabled, log);
+  const panels = new TracePanels({ extensionUri: context.extensionUri, collector, openSource, log });
+  const statusBar = new CollectorStatusBar(collector);
+  const terminals = new TerminalEnvironment(context.environmentVariableCollection);
+  const notices = new CollectorNotices({ connection: collector, extensionUri: context.extensionUri, restart, log });
+
+  // Live: the collector announces changes, every view refreshes what it shows.
+  const refreshLenses = () => lenses.onStoreChange();
+  context.subscriptions.push(
+    log, tracesView, traces, lenses, panels, statusBar,
+    vscode.languages.registerCodeLensProvider([{ scheme: 'file' }, { scheme: 'untitled' }], lenses),
+    collector.onChange((change) => {
+      traces.onStoreChange(change);
+      lenses.onStoreChange();
+      panels.onStoreChange(change);
+      statusBar.onStoreChange();
+    }),
+    collector.onState((state) => {
+      if (state.phase === 'ready' && state.url) {
+        terminals.apply(state.url, state.token);
+        traces.refresh();
+        refreshLenses();
+      }
+      notices.stateChanged(state);
+    }),
+    ...registerTraceCommands({ collector, traces, panels, refreshLenses }),
+    ...registerFilterCommands(collector, traces),
+    ...registerCollectorCommands({ connection: collector, extensionUri: context.extensionUri, restart, log }),
+    vscode.workspace.onDidChangeConfiguration((e) => {
+      if (COLLECTOR_SETTINGS.some((key) => e.affectsConfiguration(key))) void restart();
+      if (e.affectsConfiguration('stacklens.codeLens.enabled')) lenses.setEnabled(currentSettings(log).codeLensEnabled);
+    }),
+  );
+
+  // Start in the background: the token is read (or made) from the data folder, then the
+  // collector starts; terminals get the expected address at once and the real one when known.
+  void (async () => {
+    const token = await tokenFor(settings, dataDir, log);
+    if (settings.port !== 0) terminals.apply(`http://127.0.0.1:${settings.port}`, token);
+    await collector.restart({ token });
+  })();
+
+  return { connection: collector, traces, lenses, panels, statusBar, terminals };
+}
+
+/** Flushes the journal, snapshots the store and stops the worker (or stops polling the owner). */
+export async function deactivate(): Promise<void> {
+  await connection?.dispose();
+  connection = undefined;
+}
+
+function currentSettings(log: vscode.LogOutputChannel): StackLensSettings {
+  const config = vscode.workspace.getConfiguration('stacklens');
+  const { settings, problems } = readSettings((key) => config.get(key));
+  for (const problem of problems) {
+    log.warn(problem);
+    void vscode.window.showWarningMessage(`StackLens: ${problem}`);
+  }
+  return settings;
+}
+
+function collectorOptions(settings: StackLensSettings) {
+  return { port: settings.port, retention: settings.retention, priceOverrides: settings.priceOverrides };
+}
+
+async function tokenFor(settings: StackLensSettings, dataDir: string, log: vscode.LogOutputChannel): Promise<string> {
+  try {
+    return await resolveToken(settings.token, dataDir);
+  } catch (err) {
+    // Without a kept token the collector still runs for this session with a fresh one.
+    log.error((err as Error).message);
+    void vscode.window.showWarningMessage(`StackLens: ${(err as Error).message}`);
+    return newToken();
+  }
+}

@@ -1,0 +1,144 @@
+// CodeLens above every traced call site. provideCodeLenses only reads what is cached here (call
+// sites and a name index of recent spans), so it stays cheap; change events refresh the cache
+// once per burst and tell VS Code to ask again. Titles are filled in resolveCodeLens, so "2m ago"
+// is as fresh as the moment the lens is shown.
+import * as vscode from 'vscode';
+import type { CallSite, TraceDetail, TraceSummary } from '../server/model';
+import type { CollectorApi } from '../server/rpc';
+import { coalesce } from './coalesce';
+import { lensTitle } from './format';
+import { buildNameIndex, lensesForDocument, type DocumentLens, type LensTarget, type NameEntry } from './lens-index';
+
+/** How many recent traces feed the name index, and how many of them are read span by span. */
+const NAME_TRACES = 500;
+const NAME_DETAILS = 20;
+
+class CallSiteLens extends vscode.CodeLens {
+  constructor(
+    range: vscode.Range,
+    readonly lens: DocumentLens,
+  ) {
+    super(range);
+  }
+}
+
+export class CallSiteLensProvider implements vscode.CodeLensProvider<CallSiteLens>, vscode.Disposable {
+  private sites: CallSite[] = [];
+  private names = new Map<string, NameEntry>();
+  private readonly details = new Map<string, { print: string; detail: TraceDetail }>();
+  private readonly changed = new vscode.EventEmitter<void>();
+  private readonly refreshSoon = coalesce(() => void this.refresh(), 300);
+  private readonly ticker: NodeJS.Timeout;
+  private enabled: boolean;
+  private loaded: Promise<void> | null = null;
+  private refreshing: Promise<void> | null = null;
+  private again = false;
+
+  readonly onDidChangeCodeLenses = this.changed.event;
+
+  constructor(
+    private readonly collector: CollectorApi,
+    enabled: boolean,
+    private readonly log: vscode.LogOutputChannel,
+  ) {
+    this.enabled = enabled;
+    // "2m ago" ages: ask VS Code to re-resolve once a minute.
+    this.ticker = setInterval(() => {
+      if (this.enabled && this.sites.length + this.names.size > 0) this.changed.fire();
+    }, 60_000);
+  }
+
+  setEnabled(enabled: boolean): void {
+    this.enabled = enabled;
+    this.changed.fire();
+  }
+
+  /** A store change: refetch call sites and the name index, once per burst. */
+  onStoreChange(): void {
+    this.refreshSoon();
+  }
+
+  /** Resolves once the cache has been filled at least once (the first lens request waits for it). */
+  ready(): Promise<void> {
+    this.loaded ??= this.refresh();
+    return this.loaded;
+  }
+
+  /** One refresh at a time; changes that arrive meanwhile get one more refresh after it. */
+  refresh(): Promise<void> {
+    if (this.refreshing) {
+      this.again = true;
+      return this.refreshing;
+    }
+    this.refreshing = this.fetch().finally(() => {
+      this.refreshing = null;
+      if (this.again) {
+        this.again = false;
+        void this.refresh();
+      }
+    });
+    return this.refreshing;
+  }
+
+  private async fetch(): Promise<void> {
+    try {
+      const [sites, traces] = await Promise.all([this.collector.callSites(), this.collector.listTraces({ limit: NAME_TRACES })]);
+      const details = await this.recentDetails(traces.slice(0, NAME_DETAILS));
+      this.sites = sites;
+      this.names = buildNameIndex(traces, details);
+      this.changed.fire();
+    } catch (err) {
+      this.log.warn(`CodeLens data could not be refreshed: ${(err as Error).message}`);
+    }
+  }
+
+  /** Details of the newest traces, fetched again only when a trace changed. */
+  private async recentDetails(traces: TraceSummary[]): Promise<TraceDetail[]> {
+    const keep = new Set(traces.map((t) => t.trace_id));
+    for (const id of this.details.keys()) if (!keep.has(id)) this.details.delete(id);
+    const out: TraceDetail[] = [];
+    for (const t of traces) {
+      const print = `${t.span_count}|${t.end_time}|${t.total_cost_usd}`;
+      let entry = this.details.get(t.trace_id);
+      if (!entry || entry.print !== print) {
+        const detail = await this.collector.getTrace(t.trace_id);
+        if (!detail) continue;
+        entry = { print, detail };
+        this.details.set(t.trace_id, entry);
+      }
+      out.push(entry.detail);
+    }
+    return out;
+  }
+
+  async provideCodeLenses(document: vscode.TextDocument): Promise<CallSiteLens[]> {
+    if (!this.enabled) return [];
+    await this.ready();
+    if (this.sites.length === 0 && this.names.size === 0) return [];
+    const folders = (vscode.workspace.workspaceFolders ?? []).map((f) => f.uri.fsPath);
+    const lenses = lensesForDocument(
+      { path: document.uri.fsPath, text: document.getText(), lineCount: document.lineCount },
+      this.sites,
+      this.names,
+      folders,
+    );
+    return lenses.map((lens) => new CallSiteLens(document.lineAt(lens.line).range, lens));
+  }
+
+  resolveCodeLens(codeLens: CallSiteLens): CallSiteLens {
+    const { figures, target } = codeLens.lens;
+    codeLens.command = {
+      title: lensTitle(figures, Date.now()),
+      tooltip: `Latest runs of ${target.name}`,
+      command: 'stacklens.showRuns',
+      arguments: [target satisfies LensTarget],
+    };
+    return codeLens;
+  }
+
+  dispose(): void {
+    clearInterval(this.ticker);
+    this.refreshSoon.dispose();
+    this.changed.dispose();
+  }
+}

@@ -1,0 +1,177 @@
+// The trace panels: one webview panel per trace (opening a trace again brings its panel forward,
+// so two traces can sit side by side for comparison). The panel runs dist/webview.js; everything
+// it posts is validated with parseWebviewMessage before a field of it is used.
+import * as vscode from 'vscode';
+import type { CollectorApi } from '../server/rpc';
+import type { StoreChange } from '../server/store/api';
+import { parseWebviewMessage, type HostToWebview } from '../../webview/protocol';
+import { coalesce, type Coalesced } from './coalesce';
+import { createNonce, panelHtml } from './panel-html';
+import type { SourceOpener } from './source-opener';
+
+export const PANEL_VIEW_TYPE = 'stacklens.trace';
+
+export interface PanelContext {
+  extensionUri: vscode.Uri;
+  collector: CollectorApi;
+  openSource: SourceOpener;
+  log: vscode.LogOutputChannel;
+}
+
+export class TracePanels implements vscode.Disposable {
+  private readonly panels = new Map<string, TracePanel>();
+
+  constructor(private readonly ctx: PanelContext) {}
+
+  /** Opens (or brings forward) the panel of a trace, selecting `spanId` when given. */
+  open(traceId: string, spanId?: string): TracePanel {
+    const existing = this.panels.get(traceId);
+    if (existing) {
+      existing.reveal(spanId);
+      return existing;
+    }
+    const panel = new TracePanel(this.ctx, traceId, spanId, (from, to) => this.rekey(from, to, panel), () => this.panels.delete(panel.traceId));
+    this.panels.set(traceId, panel);
+    return panel;
+  }
+
+  get openTraceIds(): string[] {
+    return [...this.panels.keys()];
+  }
+
+  onStoreChange(change: StoreChange): void {
+    for (const id of change.trace_ids) this.panels.get(id)?.updateSoon();
+  }
+
+  private rekey(from: string, to: string, panel: TracePanel): void {
+    if (this.panels.get(from) === panel) this.panels.delete(from);
+    this.panels.set(to, panel);
+  }
+
+  dispose(): void {
+    for (const panel of [...this.panels.values()]) panel.dispose();
+    this.panels.clear();
+  }
+}
+
+export class TracePanel implements vscode.Disposable {
+  readonly panel: vscode.WebviewPanel;
+  private ready = false;
+  private pendingFocus: string | undefined;
+  private readonly subscriptions: vscode.Disposable[] = [];
+  readonly updateSoon: Coalesced;
+
+  constructor(
+    private readonly ctx: PanelContext,
+    public traceId: string,
+    focusSpanId: string | undefined,
+    private readonly onRekey: (from: string, to: string) => void,
+    private readonly onClosed: () => void,
+  ) {
+    const dist = vscode.Uri.joinPath(ctx.extensionUri, 'dist');
+    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+    this.panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, `Trace ${traceId.slice(0, 8)}`, column, {
+      enableScripts: true,
+      localResourceRoots: [dist],
+      enableFindWidget: true,
+    });
+    this.panel.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'stacklens.svg');
+    this.pendingFocus = focusSpanId;
+    const webview = this.panel.webview;
+    webview.html = panelHtml({
+      cspSource: webview.cspSource,
+      scriptUri: webview.asWebviewUri(vscode.Uri.joinPath(dist, 'webview.js')).toString(),
+      nonce: createNonce(),
+    });
+    this.updateSoon = coalesce(() => void this.load('traceUpdated'), 300);
+    this.subscriptions.push(
+      webview.onDidReceiveMessage((data) => void this.receive(data)),
+      this.panel.onDidDispose(() => this.dispose()),
+    );
+  }
+
+  reveal(spanId?: string): void {
+    this.panel.reveal();
+    if (!spanId) return;
+    if (this.ready) this.post({ type: 'focusSpan', spanId });
+    else this.pendingFocus = spanId;
+  }
+
+  private async receive(data: unknown): Promise<void> {
+    const message = parseWebviewMessage(data);
+    if (!message) {
+      this.ctx.log.warn(`ignored a malformed message from the trace panel: ${preview(data)}`);
+      return;
+    }
+    switch (message.type) {
+      case 'ready':
+        // Also after the panel was hidden and re-created: it starts empty again.
+        this.ready = true;
+        await this.load('showTrace');
+        return;
+      case 'openSource':
+        await this.ctx.openSource(message.file, message.line, this.panel.viewColumn);
+        return;
+      case 'copy':
+        await vscode.env.clipboard.writeText(message.text);
+        vscode.window.setStatusBarMessage('$(check) Copied to the clipboard', 2000);
+        return;
+      case 'requestTrace':
+        if (message.traceId !== this.traceId) {
+          this.onRekey(this.traceId, message.traceId);
+          this.traceId = message.traceId;
+        }
+        await this.load('showTrace');
+        return;
+      case 'log':
+        this.ctx.log[message.level](`[panel] ${message.message}`);
+        return;
+    }
+  }
+
+  private async load(kind: 'showTrace' | 'traceUpdated'): Promise<void> {
+    if (!this.ready) return;
+    const traceId = this.traceId;
+    try {
+      const detail = await this.ctx.collector.getTrace(traceId);
+      if (traceId !== this.traceId) return;
+      if (!detail) {
+        this.post({ type: 'traceError', traceId, message: `Trace ${traceId} is not in the store: it was deleted, removed by retention, or has not arrived yet.` });
+        return;
+      }
+      this.panel.title = `Trace: ${detail.trace.name || traceId.slice(0, 8)}`;
+      if (kind === 'showTrace') {
+        const focusSpanId = this.pendingFocus;
+        this.pendingFocus = undefined;
+        this.post({ type: 'showTrace', detail, ...(focusSpanId ? { focusSpanId } : {}) });
+      } else {
+        this.post({ type: 'traceUpdated', detail });
+      }
+    } catch (err) {
+      this.post({ type: 'traceError', traceId, message: `The trace could not be loaded: ${(err as Error).message}` });
+    }
+  }
+
+  private post(message: HostToWebview): void {
+    void this.panel.webview.postMessage(message);
+  }
+
+  private disposed = false;
+
+  dispose(): void {
+    if (this.disposed) return;
+    this.disposed = true;
+    this.updateSoon.dispose();
+    for (const s of this.subscriptions) s.dispose();
+    this.onClosed();
+    this.panel.dispose();
+  }
+}
+
+function preview(data: unknown): string {
+  try {
+    return JSON.stringify(data)?.slice(0, 200) ?? String(data);
+  } catch {
+    return typeof data;
+  }
+}
