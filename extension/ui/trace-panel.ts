@@ -4,9 +4,9 @@
 import * as vscode from 'vscode';
 import type { CollectorApi } from '../server/rpc';
 import type { StoreChange } from '../server/store/api';
-import { parseWebviewMessage, type HostToWebview } from '../../webview/protocol';
+import { panelHtml, parseWebviewMessage, type HostToWebview } from '../../webview/protocol';
 import { coalesce, type Coalesced } from './coalesce';
-import { createNonce, panelHtml } from './panel-html';
+import { createNonce } from './panel-html';
 import type { SourceOpener } from './source-opener';
 
 export const PANEL_VIEW_TYPE = 'stacklens.trace';
