@@ -77,6 +77,8 @@ class Exporter:
 
     def drain(self, deadline: Optional[float]) -> bool:
         """Sends everything queued; True once the queue is empty and nothing is in flight."""
+        if threading.current_thread() is self._thread:
+            return True  # flush() from on_export_error, on the export thread: waiting would wait for itself
         with self._cond:
             self._urgent += 1
             self._cond.notify_all()
@@ -116,7 +118,8 @@ class Exporter:
         return self._thread is not None and self._thread.is_alive()
 
     def _start_worker(self) -> None:
-        if self._stopped or self._worker_alive():
+        # a stopped exporter still gets a worker for late items: it sends them, then ends
+        if self._worker_alive():
             return
         thread = threading.Thread(target=self._run, name="stacklens-export", daemon=True)
         try:
@@ -131,10 +134,10 @@ class Exporter:
         while True:
             with self._cond:
                 while True:
-                    if self._stopped:
+                    if self._stopped and not self._queue:
                         return
                     if self._queue:
-                        if self._urgent or len(self._queue) >= settings.max_batch_size:
+                        if self._urgent or self._stopped or len(self._queue) >= settings.max_batch_size:
                             break
                         wait = self._oldest + settings.schedule_delay_ms / 1000.0 - time.monotonic()
                         if wait <= 0:

@@ -268,7 +268,10 @@ class Span:
             return
         kind = type(error)
         type_name = kind.__qualname__ if kind.__module__ == "builtins" else f"{kind.__module__}.{kind.__qualname__}"
-        message = str(error)
+        try:
+            message = str(error)
+        except Exception:  # a broken __str__ must not hide the original exception
+            message = ""
         self.status = "error"
         self.status_message = message or kind.__name__
         stack = "".join(traceback.format_exception(kind, error, error.__traceback__))

@@ -25,6 +25,7 @@ class FlakyProxy:
     def __init__(self, target):
         self.target = urlsplit(target)
         self.log = []  # (path, outcome) of every request, in order
+        self.encodings = []  # the Content-Encoding of every request, in order
         self._pending = []
         self._always = None
         self._poison = None
@@ -65,6 +66,7 @@ class FlakyProxy:
     def _handle(self, request):
         body = request.rfile.read(int(request.headers.get("Content-Length") or 0))
         path = request.path
+        self.encodings.append(request.headers.get("Content-Encoding", "identity"))
         with self._lock:
             fault = self._pending.pop(0) if self._pending else self._always
         if fault == RESET:

@@ -126,12 +126,15 @@ class AttributesTagsStatus(unittest.TestCase):
         self.assertEqual(span_named(arrived_trace(span.trace_id), "tagged")["tags"], ["a", "b", "c"])
 
     def test_set_status_error_with_a_message_and_kind(self):
-        with stacklens.start_trace("graceful-failure", kind="agent") as span:
+        with stacklens.start_trace("graceful-failure", kind="tool") as span:
             span.set_status("error", "no answer found")
+            span.set_kind("eval")
             with self.assertRaisesRegex(stacklens.ValidationError, r'status must be "ok" or "error", got \'failed\''):
                 span.set_status("failed")
+            with self.assertRaisesRegex(stacklens.ValidationError, r"kind must be one of agent, llm, tool, retrieval, embedding, eval, internal; got 'chain'"):
+                span.set_kind("chain")
         stored = span_named(arrived_trace(span.trace_id), "graceful-failure")
-        self.assertEqual((stored["status"], stored["status_message"], stored["kind"]), ("error", "no answer found", "agent"))
+        self.assertEqual((stored["status"], stored["status_message"], stored["kind"]), ("error", "no answer found", "eval"))
 
     def test_changes_after_the_span_ended_are_ignored(self):
         with stacklens.start_trace("ended") as span:
