@@ -66,7 +66,8 @@ export function configure(options: ConfigureOptions): void {
   if (apiKey === null && options.endpoint === undefined) {
     throw new ValidationError('apiKey', 'configure(): give at least an apiKey (the collector token shown by `stacklens serve`).');
   }
-  configured = build(apiKey, options.endpoint ?? DEFAULT_ENDPOINT, options);
+  // configure({ apiKey }) in a StackLens terminal keeps the collector the terminal points at
+  configured = build(apiKey, options.endpoint ?? (process.env.STACKLENS_ENDPOINT?.trim() || DEFAULT_ENDPOINT), options);
 }
 
 /** The active configuration; throws ConfigurationError when there is none. */
