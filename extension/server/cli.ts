@@ -4,7 +4,8 @@ import path from 'node:path';
 import { startCollector } from './collector';
 import { readClaim } from './data-dir';
 import { loadOrCreateToken } from './token';
-import { parseArgs, type ArgSpec } from './cli-args';
+import { parseArgs, UsageError, type ArgSpec } from './cli-args';
+import { EVAL_USAGE, runEvalGate } from './evals/gate';
 import { formatTraceTable } from './cli-format';
 import type { TraceSummary } from './model';
 import { VERSION } from './version';
@@ -13,14 +14,25 @@ const USAGE = `stacklens ${VERSION} — local LLM tracing collector
 
 Usage:
   stacklens serve [--port 4318] [--data DIR] [--token T] [--prompts DIR]
-                  [--retention-days 7] [--max-spans 200000]
+                  [--retention-days 7] [--max-spans 200000] [--evals FILE]
+                  [--judge-url URL --judge-model M] [--budget-usd N] [--budget-hard]
+                  [--budget-warn-pct 80] [--budget-tags tag=USD,tag=USD]
   stacklens traces [--data DIR | --url URL] [--token T] [--limit 20] [--model M]
                    [--status ok|error] [--tag T] [--since 24h] [--q TEXT] [--json]
+${EVAL_USAGE}
 
   --port 0 picks a free port. The data folder defaults to $STACKLENS_DATA or ~/.stacklens.
-  The token defaults to $STACKLENS_API_KEY, else the one kept in the data folder.`;
+  The token defaults to $STACKLENS_API_KEY, else the one kept in the data folder.
+  --evals names the workspace's .stacklens/evals.json; llm_judge evaluators ask the model at
+  --judge-url (an OpenAI-compatible base URL such as http://127.0.0.1:11434/v1) with the key in
+  $STACKLENS_JUDGE_API_KEY. \`eval\` exits 0 when the average score reaches --min-score, 1 when it
+  falls short, 2 on a usage error or when there are no scores to judge.`;
 
-const SERVE: ArgSpec = { port: 'number', data: 'string', token: 'string', prompts: 'string', 'retention-days': 'number', 'max-spans': 'number' };
+const SERVE: ArgSpec = {
+  port: 'number', data: 'string', token: 'string', prompts: 'string', 'retention-days': 'number', 'max-spans': 'number',
+  evals: 'string', 'judge-url': 'string', 'judge-model': 'string',
+  'budget-usd': 'number', 'budget-hard': 'boolean', 'budget-warn-pct': 'number', 'budget-tags': 'string',
+};
 const TRACES: ArgSpec = { data: 'string', url: 'string', token: 'string', limit: 'number', model: 'string', status: 'string', tag: 'string', since: 'string', q: 'string', json: 'boolean' };
 
 function defaultDataDir(): string {
@@ -38,6 +50,14 @@ async function serve(argv: string[]): Promise<void> {
     retention: {
       ...(args['retention-days'] !== undefined ? { maxAgeMs: (args['retention-days'] as number) * 86_400_000 } : {}),
       ...(args['max-spans'] !== undefined ? { maxSpans: args['max-spans'] as number } : {}),
+    },
+    evalsFile: args.evals ? path.resolve(args.evals as string) : undefined,
+    judge: judgeEndpoint(args),
+    budget: {
+      monthlyUsd: (args['budget-usd'] as number | undefined) ?? null,
+      hardLimit: args['budget-hard'] === true,
+      ...(args['budget-warn-pct'] !== undefined ? { warnAtPct: args['budget-warn-pct'] as number } : {}),
+      perTag: tagBudgets(args['budget-tags'] as string | undefined),
     },
   });
   // The first line is a contract: scripts and tests read the URL from it.
@@ -61,6 +81,26 @@ async function serve(argv: string[]): Promise<void> {
   };
   process.on('SIGTERM', () => stop('SIGTERM'));
   process.on('SIGINT', () => stop('SIGINT'));
+}
+
+function judgeEndpoint(args: ReturnType<typeof parseArgs>): { url: string; model: string; apiKey?: string } | undefined {
+  const url = args['judge-url'] as string | undefined;
+  const model = args['judge-model'] as string | undefined;
+  if (url === undefined && model === undefined) return undefined;
+  if (!url || !model) throw new UsageError('--judge-url and --judge-model go together: the endpoint and the model that grades llm_judge evaluators');
+  if (!/^https?:\/\//.test(url)) throw new UsageError(`--judge-url: "${url}" is not an http(s) URL`);
+  return { url, model, apiKey: process.env.STACKLENS_JUDGE_API_KEY || undefined };
+}
+
+/** `support=100,search=25.5` → { support: 100, search: 25.5 } */
+function tagBudgets(text: string | undefined): Record<string, number> {
+  const out: Record<string, number> = {};
+  for (const part of (text ?? '').split(',').map((p) => p.trim()).filter(Boolean)) {
+    const m = /^(.+?)=(\d+(?:\.\d+)?)$/.exec(part);
+    if (!m) throw new UsageError(`--budget-tags: "${part}" is not tag=USD (e.g. --budget-tags support=100,search=25)`);
+    out[m[1].trim()] = Number(m[2]);
+  }
+  return out;
 }
 
 async function traces(argv: string[]): Promise<void> {
@@ -108,6 +148,13 @@ async function main(): Promise<void> {
       return serve(rest);
     case 'traces':
       return traces(rest);
+    case 'eval':
+      // 1 means "the scores fell short"; anything that kept the gate from judging exits 2
+      process.exitCode = await runEvalGate(rest).catch((err: Error) => {
+        process.stderr.write(`stacklens eval: ${err.message}\n`);
+        return 2;
+      });
+      return;
     case '--version':
     case 'version':
       process.stdout.write(VERSION + '\n');

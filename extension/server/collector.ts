@@ -3,6 +3,11 @@
 // own worker. A 200 is sent only once the store has journaled the spans.
 import { createServer, type IncomingMessage, type Server, type ServerResponse } from 'node:http';
 import type { AddressInfo } from 'node:net';
+import { BudgetWatch, checkBudgetOptions, type BudgetOptions } from './budget';
+import { EvalRunner } from './evals/runner';
+import { openAiJudge, type Judge, type OpenAiJudgeOptions } from './evals/judge';
+import { openInferenceScores } from './evals/openinference';
+import { callSiteScores, evalSummary, parseEvalSummaryQuery } from './evals/summary';
 import { DEFAULT_BODY_LIMITS, readBody, type BodyLimits } from './http/body';
 import { HttpError } from './http/errors';
 import { checkHost, checkOrigin, checkToken } from './http/guard';
@@ -10,7 +15,9 @@ import { parseStatsQuery, parseTraceFilter } from './http/params';
 import { decodeTraceRequest, encodeTraceResponse, normaliseTraceRequest, otlpEncoding, parseSimpleSpans } from './ingest';
 import { IngestError } from './ingest/errors';
 import { createPricer, type PriceOverride, type Pricer } from './pricing';
+import { postmortem } from './postmortem';
 import { readPrompt } from './prompts';
+import { runConsoleQuery } from './sql-console';
 import { parseScore } from './score-input';
 import { openStore } from './store';
 import type { RetentionOptions, Store } from './store/api';
@@ -28,6 +35,14 @@ export interface CollectorOptions {
   priceOverrides?: Record<string, PriceOverride>;
   limits?: Partial<BodyLimits>;
   snapshotIntervalMs?: number;
+  /** the workspace's `.stacklens/evals.json`, re-read when it changes */
+  evalsFile?: string;
+  /** how often evalsFile is checked for changes (default 1 s) */
+  evalsPollMs?: number;
+  /** answers llm_judge evaluators: a Judge, or an OpenAI-compatible endpoint (plain data, for a worker) */
+  judge?: Judge | OpenAiJudgeOptions;
+  /** monthly budget served by GET /api/v1/budget */
+  budget?: BudgetOptions;
 }
 
 export interface Collector {
@@ -35,6 +50,8 @@ export interface Collector {
   readonly port: number;
   readonly token: string;
   readonly store: Store;
+  readonly evals: EvalRunner;
+  readonly budget: BudgetWatch;
   close(): Promise<void>;
 }
 
@@ -55,6 +72,7 @@ interface RequestContext {
 
 export async function startCollector(options: CollectorOptions): Promise<Collector> {
   const token = loadOrCreateToken(options.dataDir, options.token);
+  checkBudgetOptions(options.budget); // a wrong budget fails the start, not every GET /api/v1/budget
   claimDataDir(options.dataDir);
   let store: Store;
   try {
@@ -65,7 +83,10 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   }
   const pricer = createPricer(options.priceOverrides);
   const limits: BodyLimits = { ...DEFAULT_BODY_LIMITS, ...options.limits };
-  const routes = buildRoutes(store, pricer, options.promptsDir);
+  const judge = options.judge === undefined ? null : 'ask' in options.judge ? options.judge : openAiJudge(options.judge);
+  const evals = new EvalRunner({ store, file: options.evalsFile, judge, pollMs: options.evalsPollMs });
+  const budget = new BudgetWatch(store, options.budget);
+  const routes = buildRoutes(store, pricer, options.promptsDir, { evals, budget });
   let port = options.port;
 
   const server = createServer((req, res) => {
@@ -111,6 +132,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       });
     });
   } catch (err) {
+    await evals.close();
+    budget.close();
     await store.close();
     releaseDataDir(options.dataDir);
     throw listenError(err as NodeJS.ErrnoException, options.port);
@@ -125,9 +148,13 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     port,
     token,
     store,
+    evals,
+    budget,
     close() {
       closing ??= (async () => {
         await closeServer(server);
+        await evals.close();
+        budget.close();
         await store.close();
         releaseDataDir(options.dataDir);
       })();
@@ -136,7 +163,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   };
 }
 
-function buildRoutes(store: Store, pricer: Pricer, promptsDir: string | undefined): Route[] {
+function buildRoutes(store: Store, pricer: Pricer, promptsDir: string | undefined, judged: { evals: EvalRunner; budget: BudgetWatch }): Route[] {
   const json = async (ctx: RequestContext): Promise<unknown> => {
     const type = (ctx.req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
     if (type !== 'application/json') throw new HttpError(415, `content-type "${type}" is not accepted here: send application/json`);
@@ -226,6 +253,58 @@ function buildRoutes(store: Store, pricer: Pricer, promptsDir: string | undefine
       handle: async (ctx) => ({ body: (await store.stats(parseStatsQuery(ctx.url.searchParams))) as unknown as Json }),
     },
     {
+      method: 'POST',
+      pattern: /^\/api\/v1\/traces\/([^/]+)\/evals$/,
+      async handle(ctx) {
+        const id = traceIdParam(ctx.match[1]);
+        const run = await judged.evals.runTrace(id);
+        if (!run) throw new HttpError(404, `trace ${id} not found (it may not have arrived yet, or retention removed it)`);
+        return { body: run as unknown as Json };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/v1\/traces\/([^/]+)\/postmortem$/,
+      async handle(ctx) {
+        onlyParams(ctx.url.searchParams, []);
+        const id = traceIdParam(ctx.match[1]);
+        const detail = await store.getTrace(id);
+        if (!detail) throw new HttpError(404, `trace ${id} not found (it may not have arrived yet, or retention removed it)`);
+        return { body: postmortem(detail) as unknown as Json };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/v1\/evals$/,
+      handle: async () => ({ body: judged.evals.status() as unknown as Json }),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/v1\/evals\/summary$/,
+      handle: async (ctx) => ({ body: (await evalSummary(store, parseEvalSummaryQuery(ctx.url.searchParams))) as unknown as Json }),
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/v1\/evals\/callsites$/,
+      async handle(ctx) {
+        const query = { ...parseEvalSummaryQuery(ctx.url.searchParams, ['file']), file: ctx.url.searchParams.get('file') || undefined };
+        return { body: { callsites: await callSiteScores(store, query) } };
+      },
+    },
+    {
+      method: 'GET',
+      pattern: /^\/api\/v1\/budget$/,
+      async handle(ctx) {
+        onlyParams(ctx.url.searchParams, []);
+        return { body: (await judged.budget.status()) as unknown as Json };
+      },
+    },
+    {
+      method: 'POST',
+      pattern: /^\/api\/v1\/sql$/,
+      handle: async (ctx) => ({ body: (await runConsoleQuery(store, await json(ctx))) as unknown as Json }),
+    },
+    {
       method: 'GET',
       pattern: /^\/api\/v1\/prompts\/([^/]+)$/,
       async handle(ctx) {
@@ -240,6 +319,8 @@ function buildRoutes(store: Store, pricer: Pricer, promptsDir: string | undefine
 async function ingest(store: Store, spans: Parameters<Store['ingest']>[0]): Promise<void> {
   try {
     await store.ingest(spans);
+    // OpenInference evaluation attributes become scores; journaled like the spans, before the ack
+    for (const span of spans) for (const score of openInferenceScores(span)) await store.addScore(score);
   } catch (err) {
     throw new HttpError(503, `the spans could not be stored: ${(err as Error).message}`);
   }
@@ -257,7 +338,7 @@ function findRoute(routes: Route[], method: string, pathname: string): { route: 
     const allowed = routes.filter((r) => r.pattern.test(pathname)).map((r) => r.method);
     throw new HttpError(405, `${method} is not allowed on ${pathname}: use ${allowed.join(' or ')}`, { allow: allowed.join(', ') });
   }
-  throw new HttpError(404, `no route ${pathname}: see GET /healthz, POST /v1/traces, /api/v1/spans, /api/v1/scores, GET /api/v1/traces, /api/v1/callsites, /api/v1/stats, /api/v1/prompts/:name`);
+  throw new HttpError(404, `no route ${pathname}: see GET /healthz, POST /v1/traces, /api/v1/spans, /api/v1/scores, /api/v1/sql, /api/v1/traces/:id/evals, GET /api/v1/traces, /api/v1/traces/:id/postmortem, /api/v1/callsites, /api/v1/stats, /api/v1/budget, /api/v1/evals, /api/v1/evals/summary, /api/v1/evals/callsites, /api/v1/prompts/:name`);
 }
 
 function traceIdParam(raw: string): string {
