@@ -4,7 +4,7 @@ import assert from 'node:assert/strict';
 import { mkdirSync } from 'node:fs';
 import path from 'node:path';
 import { openPanel, resultsDir, startHarness, type Harness, type PanelPage } from './support/harness';
-import { supportAgentTrace } from './support/traces';
+import { makeSpan, summarise, supportAgentTrace } from './support/traces';
 
 /** Elements whose box pokes out of the viewport on the right (what a person sees as overflow). */
 function overflowing(p: PanelPage): Promise<string[]> {
@@ -62,6 +62,24 @@ describe('panel screenshots (Chromium harness)', function () {
     const p = await openPanel(h, { theme: 'light', width: 900, height: 500 });
     await p.page.screenshot({ path: path.join(resultsDir, 'webview-empty.png') });
     assert.match(await p.page.locator('.panel-message').innerText(), /No trace selected/);
+    await p.page.close();
+  });
+  it('gives a short trace\'s spare height to the span detail in a narrow editor group', async () => {
+    const id = 'c0'.repeat(16);
+    const t0 = Date.UTC(2026, 10, 23, 12);
+    const spans = [
+      makeSpan(id, '1'.repeat(16), null, 'support-agent', 'agent', t0, 164),
+      makeSpan(id, '2'.repeat(16), '1'.repeat(16), 'search-docs', 'retrieval', t0 + 2, 44),
+      makeSpan(id, '3'.repeat(16), '1'.repeat(16), 'draft-answer', 'llm', t0 + 46, 118, { model: 'gpt-4o-mini', input: 'How long do refunds take?', output: 'Refunds reach your card within 5 business days.' }),
+    ];
+    const short = { trace: summarise(id, spans, 'support-agent'), spans, scores: [] };
+    const p = await openPanel(h, { theme: 'dark', fixture: short, width: 520, height: 860 });
+    await p.page.locator('.wf-row[data-span-id="' + '3'.repeat(16) + '"]').click();
+    const wf = (await p.page.locator('.wf').boundingBox())!;
+    const side = (await p.page.locator('.side').boundingBox())!;
+    assert.ok(wf.height < 200, `three rows take ${wf.height}px, not half the panel`);
+    assert.ok(side.height > 860 * 0.45, `the detail gets the rest (${side.height}px)`);
+    await p.page.screenshot({ path: path.join(resultsDir, 'webview-narrow-short.png') });
     await p.page.close();
   });
 });
