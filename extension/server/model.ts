@@ -169,6 +169,8 @@ export interface Stats {
   by_model: Array<{ model: string; calls: number; input_tokens: number; output_tokens: number; cost_usd: number; latency_ms: LatencyPercentiles }>;
   by_model_by_day: Array<{ day: string; model: string; calls: number; input_tokens: number; output_tokens: number; cost_usd: number }>;
   by_tag: Array<{ tag: string; calls: number; cost_usd: number }>;
+  /** the counted calls grouped as StatsQuery.group asks (day by default); key is the day, model or tag */
+  series?: Array<{ key: string; calls: number; input_tokens: number; output_tokens: number; cost_usd: number }>;
 }
 
 export interface TraceDetail {

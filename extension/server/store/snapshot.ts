@@ -1,0 +1,60 @@
+// Snapshots: the whole sql.js database written atomically, recording the journal position it
+// covers. Small rows (content stays in the journal) keep the file, and the time to write it, small.
+import { existsSync, readFileSync, renameSync } from 'node:fs';
+import path from 'node:path';
+import type { Database, SqlJsStatic } from 'sql.js';
+import type { Db } from './database';
+import { writeFileAtomic } from './fs-durable';
+import type { Position } from './journal';
+import { SCHEMA, SCHEMA_VERSION } from './schema';
+
+export function snapshotPath(dataDir: string): string {
+  return path.join(dataDir, 'store.sqlite');
+}
+
+export interface LoadedSnapshot {
+  raw: Database;
+  /** journal records before this position are in the snapshot */
+  covers: Position | null;
+  warnings: string[];
+}
+
+function meta(raw: Database, key: string): string | null {
+  const res = raw.exec('SELECT value FROM meta WHERE key = ?', [key]);
+  return res.length ? (res[0].values[0][0] as string) : null;
+}
+
+/** The latest snapshot, or a new empty database when there is none (or it cannot be read). */
+export function loadSnapshot(SQL: SqlJsStatic, dataDir: string): LoadedSnapshot {
+  const file = snapshotPath(dataDir);
+  const warnings: string[] = [];
+  if (existsSync(file)) {
+    let raw: Database | null = null;
+    try {
+      raw = new SQL.Database(readFileSync(file));
+      const version = Number(meta(raw, 'schema_version'));
+      if (version !== SCHEMA_VERSION) throw new Error(`schema version ${version}, this StackLens reads ${SCHEMA_VERSION}`);
+      const seg = Number(meta(raw, 'journal_seg'));
+      const off = Number(meta(raw, 'journal_off'));
+      if (!Number.isInteger(seg) || !Number.isInteger(off)) throw new Error('no journal position recorded');
+      return { raw, covers: { seg, off }, warnings };
+    } catch (err) {
+      raw?.close();
+      // Keep the file for inspection and rebuild from the journal rather than refuse to start.
+      const aside = `${file}.unreadable-${Date.now()}`;
+      renameSync(file, aside);
+      warnings.push(`the snapshot ${file} could not be read (${(err as Error).message}); it was moved to ${aside} and the store is rebuilt from the journal`);
+    }
+  }
+  const raw = new SQL.Database();
+  raw.run(`BEGIN; ${SCHEMA}; COMMIT;`);
+  raw.run('INSERT INTO meta (key, value) VALUES (?, ?)', ['schema_version', String(SCHEMA_VERSION)]);
+  return { raw, covers: null, warnings };
+}
+
+/** Writes the database with the journal position it covers: temp file, fsync, rename. */
+export function writeSnapshot(db: Db, dataDir: string, covers: Position): void {
+  db.run('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', ['journal_seg', String(covers.seg)]);
+  db.run('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', ['journal_off', String(covers.off)]);
+  writeFileAtomic(snapshotPath(dataDir), db.export());
+}

@@ -1,0 +1,187 @@
+// Per-trace totals, maintained span by span as they are applied (any order), cached for the
+// duration of one journal record and written back once.
+import type { Db, Row } from './database';
+import type { SpanFacts } from './span-facts';
+
+interface TraceAgg {
+  trace_id: string;
+  name: string;
+  has_root: number;
+  start_time: number;
+  end_time: number;
+  span_count: number;
+  llm_call_count: number;
+  error_count: number;
+  ok_count: number;
+  total_cost_usd: number;
+  unpriced_call_count: number;
+  input_tokens: number;
+  output_tokens: number;
+  tags: string[];
+  models: string[];
+  service_name: string | null;
+  session_id: string | null;
+  user_id: string | null;
+  search: string;
+  /** index rows (tags, trace_models) to write at flush */
+  newTags: string[];
+  newModels: string[];
+  startMoved: boolean;
+  rewriteIndexRows: boolean;
+}
+
+/** Text search needs names and models, not every span of a 10,000-span trace. */
+const SEARCH_MAX_CHARS = 4000;
+
+export class TraceAggregates {
+  private cache = new Map<string, TraceAgg>();
+
+  constructor(private readonly db: Db) {}
+
+  addSpan(f: SpanFacts): void {
+    const a = this.get(f.trace_id);
+    const isRoot = f.parent_span_id === null;
+    a.span_count += 1;
+    if (f.status === 'error') a.error_count += 1;
+    else if (f.status === 'ok') a.ok_count += 1;
+    if (a.span_count === 1) {
+      a.start_time = f.start_time;
+      a.end_time = f.end_time;
+      a.name = f.name;
+    } else {
+      if (f.start_time < a.start_time) {
+        a.start_time = f.start_time;
+        a.startMoved = true;
+        if (!a.has_root) a.name = f.name;
+      }
+      a.end_time = Math.max(a.end_time, f.end_time);
+    }
+    if (isRoot && !a.has_root) {
+      a.has_root = 1;
+      a.name = f.name;
+    }
+    // the root's service, session and user win; until it arrives, the first seen
+    a.service_name = (isRoot ? f.service_name ?? a.service_name : a.service_name ?? f.service_name) ?? null;
+    a.session_id = (isRoot ? f.session_id ?? a.session_id : a.session_id ?? f.session_id) ?? null;
+    a.user_id = (isRoot ? f.user_id ?? a.user_id : a.user_id ?? f.user_id) ?? null;
+    for (const tag of JSON.parse(f.tags) as string[]) {
+      if (!a.tags.includes(tag)) {
+        a.tags.push(tag);
+        a.newTags.push(tag);
+      }
+    }
+    if (f.model !== null && !a.models.includes(f.model)) {
+      a.models.push(f.model);
+      a.newModels.push(f.model);
+      this.addSearch(a, f.model);
+    }
+    this.addSearch(a, f.name);
+    if (f.usage_counted) this.counted(f, 1);
+  }
+
+  /** Adds (+1) or removes (-1) what a counted span contributes to its trace's totals. */
+  counted(f: SpanFacts, sign: 1 | -1): void {
+    if (!f.is_call) return;
+    const a = this.get(f.trace_id);
+    a.llm_call_count += sign;
+    if (f.cost_usd !== null) a.total_cost_usd += sign * f.cost_usd;
+    if (f.cost_source === 'unpriced') a.unpriced_call_count += sign;
+    a.input_tokens += sign * (f.input_tokens ?? 0);
+    a.output_tokens += sign * (f.output_tokens ?? 0);
+  }
+
+  /** Starts a trace's totals from zero (they are then re-added span by span). */
+  reset(traceId: string): void {
+    const a = empty(traceId);
+    a.rewriteIndexRows = true;
+    this.cache.set(traceId, a);
+  }
+
+  /** Drops a cached trace whose rows were deleted. */
+  forget(traceId: string): void {
+    this.cache.delete(traceId);
+  }
+
+  flush(): void {
+    for (const a of this.cache.values()) this.write(a);
+    this.cache.clear();
+  }
+
+  discard(): void {
+    this.cache.clear();
+  }
+
+  private get(traceId: string): TraceAgg {
+    let a = this.cache.get(traceId);
+    if (!a) {
+      const row = this.db.get('SELECT * FROM traces WHERE trace_id = ?', [traceId]);
+      a = row ? fromRow(row) : empty(traceId);
+      this.cache.set(traceId, a);
+    }
+    return a;
+  }
+
+  private addSearch(a: TraceAgg, text: string): void {
+    const t = text.toLowerCase();
+    if (a.search.length < SEARCH_MAX_CHARS && !a.search.includes(t)) a.search += '\n' + t;
+  }
+
+  private write(a: TraceAgg): void {
+    const status = a.error_count > 0 ? 'error' : a.ok_count > 0 ? 'ok' : 'unset';
+    this.db.run(
+      `INSERT OR REPLACE INTO traces (trace_id, name, has_root, start_time, end_time, duration_ms, span_count, llm_call_count,
+        error_count, ok_count, total_cost_usd, unpriced_call_count, input_tokens, output_tokens, status, tags, models,
+        service_name, session_id, user_id, search) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+      [a.trace_id, a.name, a.has_root, a.start_time, a.end_time, a.end_time - a.start_time, a.span_count, a.llm_call_count,
+        a.error_count, a.ok_count, a.total_cost_usd, a.unpriced_call_count, a.input_tokens, a.output_tokens, status,
+        JSON.stringify(a.tags), JSON.stringify(a.models), a.service_name, a.session_id, a.user_id, a.search],
+    );
+    if (a.rewriteIndexRows) {
+      this.db.run('DELETE FROM tags WHERE trace_id = ?', [a.trace_id]);
+      this.db.run('DELETE FROM trace_models WHERE trace_id = ?', [a.trace_id]);
+    } else if (a.startMoved) {
+      this.db.run('UPDATE tags SET start_time = ? WHERE trace_id = ?', [a.start_time, a.trace_id]);
+      this.db.run('UPDATE trace_models SET start_time = ? WHERE trace_id = ?', [a.start_time, a.trace_id]);
+    }
+    for (const tag of a.rewriteIndexRows ? a.tags : a.newTags) {
+      this.db.run('INSERT OR IGNORE INTO tags (trace_id, tag, start_time) VALUES (?, ?, ?)', [a.trace_id, tag, a.start_time]);
+    }
+    for (const model of a.rewriteIndexRows ? a.models : a.newModels) {
+      this.db.run('INSERT OR IGNORE INTO trace_models (trace_id, model, start_time) VALUES (?, ?, ?)', [a.trace_id, model, a.start_time]);
+    }
+  }
+}
+
+function empty(traceId: string): TraceAgg {
+  return {
+    trace_id: traceId, name: '', has_root: 0, start_time: 0, end_time: 0, span_count: 0, llm_call_count: 0,
+    error_count: 0, ok_count: 0, total_cost_usd: 0, unpriced_call_count: 0, input_tokens: 0, output_tokens: 0,
+    tags: [], models: [], service_name: null, session_id: null, user_id: null, search: traceId,
+    newTags: [], newModels: [], startMoved: false, rewriteIndexRows: false,
+  };
+}
+
+function fromRow(r: Row): TraceAgg {
+  return {
+    trace_id: r.trace_id as string,
+    name: r.name as string,
+    has_root: r.has_root as number,
+    start_time: r.start_time as number,
+    end_time: r.end_time as number,
+    span_count: r.span_count as number,
+    llm_call_count: r.llm_call_count as number,
+    error_count: r.error_count as number,
+    ok_count: r.ok_count as number,
+    total_cost_usd: r.total_cost_usd as number,
+    unpriced_call_count: r.unpriced_call_count as number,
+    input_tokens: r.input_tokens as number,
+    output_tokens: r.output_tokens as number,
+    tags: JSON.parse(r.tags as string) as string[],
+    models: JSON.parse(r.models as string) as string[],
+    service_name: r.service_name as string | null,
+    session_id: r.session_id as string | null,
+    user_id: r.user_id as string | null,
+    search: r.search as string,
+    newTags: [], newModels: [], startMoved: false, rewriteIndexRows: false,
+  };
+}
