@@ -24,6 +24,14 @@ import type { RetentionOptions, Store } from './store/api';
 import { loadOrCreateToken } from './token';
 import { claimDataDir, releaseDataDir } from './data-dir';
 import { VERSION } from './version';
+import type { ForwardOptions } from './forward/endpoint';
+import { Forwarder } from './forward/forwarder';
+import { forwardingRoute } from './forward/route';
+import { LogAttacher } from './ingest/logs-attach';
+import { logsRoute } from './ingest/logs-route';
+import { mcpRoute } from './mcp/route';
+import { createPrivacy, type RedactionOptions } from './privacy';
+import { gateStore } from './privacy/store-gate';
 
 export interface CollectorOptions {
   /** 0 picks a free port */
@@ -43,6 +51,12 @@ export interface CollectorOptions {
   judge?: Judge | OpenAiJudgeOptions;
   /** monthly budget served by GET /api/v1/budget */
   budget?: BudgetOptions;
+  /** sends every stored span on to an upstream OTLP/HTTP endpoint (docs/forwarding.md) */
+  forward?: ForwardOptions;
+  /** false: metadata only; prompts and completions are dropped before storing (docs/privacy.md) */
+  captureContent?: boolean;
+  /** secrets replaced with [REDACTED:kind] before storing or forwarding; the defaults are on */
+  redact?: RedactionOptions;
 }
 
 export interface Collector {
@@ -52,19 +66,23 @@ export interface Collector {
   readonly store: Store;
   readonly evals: EvalRunner;
   readonly budget: BudgetWatch;
+  /** null when forwarding is off */
+  readonly forwarder: Forwarder | null;
   close(): Promise<void>;
 }
 
 type Json = Record<string, unknown>;
-interface Route {
+export interface Route {
   method: string;
   pattern: RegExp;
   /** served without the token: only what reveals nothing (liveness, for other windows and scripts) */
   public?: boolean;
-  handle(ctx: RequestContext): Promise<{ status?: number; body: Json | Uint8Array; contentType?: string }>;
+  /** null: the handler wrote the response itself (the MCP transport streams its own) */
+  handle(ctx: RequestContext): Promise<{ status?: number; body: Json | Uint8Array; contentType?: string } | null>;
 }
-interface RequestContext {
+export interface RequestContext {
   req: IncomingMessage;
+  res: ServerResponse;
   url: URL;
   match: RegExpExecArray;
   body(): Promise<Buffer>;
@@ -73,6 +91,9 @@ interface RequestContext {
 export async function startCollector(options: CollectorOptions): Promise<Collector> {
   const token = loadOrCreateToken(options.dataDir, options.token);
   checkBudgetOptions(options.budget); // a wrong budget fails the start, not every GET /api/v1/budget
+  // so does a bad redaction pattern or forward endpoint, before the data folder is claimed
+  const privacy = createPrivacy({ captureContent: options.captureContent, redact: options.redact });
+  const forwarder = options.forward ? new Forwarder(options.forward) : null;
   claimDataDir(options.dataDir);
   let store: Store;
   try {
@@ -81,12 +102,21 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     releaseDataDir(options.dataDir);
     throw err;
   }
+  // every route stores through the gate: privacy before the store, forwarding after it
+  const unguardedStore = store;
+  store = gateStore(unguardedStore, privacy, forwarder);
   const pricer = createPricer(options.priceOverrides);
   const limits: BodyLimits = { ...DEFAULT_BODY_LIMITS, ...options.limits };
   const judge = options.judge === undefined ? null : 'ask' in options.judge ? options.judge : openAiJudge(options.judge);
   const evals = new EvalRunner({ store, file: options.evalsFile, judge, pollMs: options.evalsPollMs });
   const budget = new BudgetWatch(store, options.budget);
   const routes = buildRoutes(store, pricer, options.promptsDir, { evals, budget });
+  const recordSpan = async (body: Record<string, unknown>) => {
+    const { spans } = parseSimpleSpans(body, pricer);
+    await ingest(store, spans);
+    return spans[0];
+  };
+  routes.push(mcpRoute({ store, recordSpan }), logsRoute(new LogAttacher(unguardedStore, privacy)), forwardingRoute(forwarder));
   let port = options.port;
 
   const server = createServer((req, res) => {
@@ -105,7 +135,8 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
       if (req.method === 'OPTIONS') throw new HttpError(403, 'cross-origin requests are not served (no CORS)');
       const found = findRoute(routes, req.method ?? 'GET', url.pathname);
       if (!found.route.public) checkToken(req, token);
-      const answer = await found.route.handle({ req, url, match: found.match, body: () => readBody(req, limits) });
+      const answer = await found.route.handle({ req, res, url, match: found.match, body: () => readBody(req, limits) });
+      if (answer === null) return;
       if (answer.body instanceof Uint8Array) {
         res.writeHead(answer.status ?? 200, { 'content-type': answer.contentType ?? 'application/x-protobuf', 'content-length': answer.body.length });
         res.end(answer.body);
@@ -150,9 +181,11 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     store,
     evals,
     budget,
+    forwarder,
     close() {
       closing ??= (async () => {
         await closeServer(server);
+        await forwarder?.close();
         await evals.close();
         budget.close();
         await store.close();
@@ -322,6 +355,8 @@ async function ingest(store: Store, spans: Parameters<Store['ingest']>[0]): Prom
     // OpenInference evaluation attributes become scores; journaled like the spans, before the ack
     for (const span of spans) for (const score of openInferenceScores(span)) await store.addScore(score);
   } catch (err) {
+    // The normaliser already refuses what the store would; a refusal here is still the client's.
+    if ((err as Error).name === 'StoreInputError') throw new HttpError(400, (err as Error).message.split('\n')[0]);
     throw new HttpError(503, `the spans could not be stored: ${(err as Error).message}`);
   }
 }
@@ -338,7 +373,7 @@ function findRoute(routes: Route[], method: string, pathname: string): { route: 
     const allowed = routes.filter((r) => r.pattern.test(pathname)).map((r) => r.method);
     throw new HttpError(405, `${method} is not allowed on ${pathname}: use ${allowed.join(' or ')}`, { allow: allowed.join(', ') });
   }
-  throw new HttpError(404, `no route ${pathname}: see GET /healthz, POST /v1/traces, /api/v1/spans, /api/v1/scores, /api/v1/sql, /api/v1/traces/:id/evals, GET /api/v1/traces, /api/v1/traces/:id/postmortem, /api/v1/callsites, /api/v1/stats, /api/v1/budget, /api/v1/evals, /api/v1/evals/summary, /api/v1/evals/callsites, /api/v1/prompts/:name`);
+  throw new HttpError(404, `no route ${pathname}: see GET /healthz, POST /v1/traces, /api/v1/spans, /api/v1/scores, /api/v1/sql, /api/v1/traces/:id/evals, /v1/logs, /mcp, GET /api/v1/traces, /api/v1/traces/:id/postmortem, /api/v1/callsites, /api/v1/stats, /api/v1/budget, /api/v1/forwarding, /api/v1/evals, /api/v1/evals/summary, /api/v1/evals/callsites, /api/v1/prompts/:name`);
 }
 
 function traceIdParam(raw: string): string {

@@ -48,6 +48,12 @@ export interface Span {
 
   cost_usd: number | null;
   cost_source: CostSource | null; // null when the span carries no model usage at all
+  /**
+   * true when the span's usage is its own model call, never a roll-up of its children's: spans of
+   * our SDKs and the simple form, or any span with the attribute stacklens.usage_scope = "self".
+   * Such a span is never treated as a wrapper (see StoredSpan.usage_counted).
+   */
+  own_usage?: boolean;
 
   /** prompt / input content: plain text, or JSON text of a message list */
   input: string | null;
@@ -87,10 +93,10 @@ export interface TraceSummary {
   llm_call_count: number;
   error_count: number;
   total_cost_usd: number; // sum over counted spans with a cost
-  unpriced_call_count: number; // counted LLM calls with tokens but no price: the total is a lower bound then
+  unpriced_call_count: number; // counted LLM calls whose cost is unknown (no price, or no usage reported): the total is a lower bound then
   input_tokens: number;
   output_tokens: number;
-  status: SpanStatus; // error when any span errored
+  status: SpanStatus; // the root span's status when it set one; otherwise error when any span errored
   tags: string[];
   models: string[];
   service_name: string | null;

@@ -48,7 +48,7 @@ describe('store: aggregates', function () {
     await store.ingest([
       span({ trace_id: t, span_id: spanId(4), parent_span_id: spanId(1), name: 'lookup', kind: 'tool', start_time: T0 + 350, duration_ms: 20, status: 'error' }),
       span({ trace_id: t, span_id: spanId(5), parent_span_id: spanId(1), name: 'embed', kind: 'embedding', model: 'text-embedding-3-small', start_time: T0 + 50, duration_ms: 10, input_tokens: 50, cost_usd: 0.25, cost_source: 'computed' }),
-      span({ trace_id: t, span_id: spanId(1), name: 'support-agent', kind: 'agent', start_time: T0, duration_ms: 1000, service_name: 'svc', session_id: 's1', user_id: 'u1', tags: ['a'] }),
+      span({ trace_id: t, span_id: spanId(1), name: 'support-agent', kind: 'agent', start_time: T0, duration_ms: 1000, status: 'unset', service_name: 'svc', session_id: 's1', user_id: 'u1', tags: ['a'] }),
     ]);
     assert.deepEqual(totals(await summary(t)), {
       trace_id: t,
@@ -128,6 +128,40 @@ describe('store: aggregates', function () {
       span({ trace_id: tid(1), span_id: spanId(1), kind: 'llm', model: 'gpt-4o' }),
     ]);
     assert.deepEqual(pick(await summary(tid(1))), { llm_call_count: 1, total_cost_usd: 0.125, input_tokens: 10, output_tokens: 1 });
+  });
+
+  it('counts a span\'s own model call beside its children\'s when it says its usage is its own (SDK spans), in either order', async () => {
+    const parent = llm({ trace_id: tid(1), span_id: spanId(1), kind: 'agent', own_usage: true, cost_usd: 0.5 });
+    const child = llm({ trace_id: tid(1), span_id: spanId(2), parent_span_id: spanId(1), cost_usd: 0.25 });
+    await store.ingest([child]);
+    await store.ingest([parent]);
+    await store.ingest([{ ...child, trace_id: tid(2) }, { ...parent, trace_id: tid(2) }].reverse());
+    for (const id of [tid(1), tid(2)]) {
+      assert.deepEqual(pick(await summary(id)), { llm_call_count: 2, total_cost_usd: 0.75, input_tokens: 200, output_tokens: 40 }, id);
+    }
+  });
+
+  it('takes the root span\'s own status as the trace\'s, else fails the trace on any failed span', async () => {
+    const failedRetry = span({ trace_id: tid(1), span_id: spanId(2), parent_span_id: spanId(1), status: 'error', status_message: '429' });
+    await store.ingest([failedRetry, span({ trace_id: tid(1), span_id: spanId(1), status: 'ok' })]);
+    const recovered = await summary(tid(1));
+    assert.equal(recovered.status, 'ok', 'the agent recovered from its failed call');
+    assert.equal(recovered.error_count, 1, 'the failed call still shows');
+    await store.ingest([{ ...failedRetry, trace_id: tid(2) }, span({ trace_id: tid(2), span_id: spanId(1), status: 'unset' })]);
+    assert.equal((await summary(tid(2))).status, 'error');
+    await store.ingest([{ ...failedRetry, trace_id: tid(3), status: 'ok' }, span({ trace_id: tid(3), span_id: spanId(1), status: 'error' })]);
+    assert.equal((await summary(tid(3))).status, 'error');
+  });
+
+  it('counts a model call whose cost is unknown as unpriced, so its trace never reads as a plain $0', async () => {
+    await store.ingest([
+      span({ trace_id: tid(1), span_id: spanId(1) }),
+      span({ trace_id: tid(1), span_id: spanId(2), parent_span_id: spanId(1), kind: 'llm', model: 'gpt-4o' }), // streamed, no usage reported
+      llm({ trace_id: tid(1), span_id: spanId(3), parent_span_id: spanId(1), model: 'mystery-model', cost_usd: null, cost_source: 'unpriced' }),
+    ]);
+    const t = await summary(tid(1));
+    assert.equal(t.unpriced_call_count, 2);
+    assert.equal(t.llm_call_count, 2);
   });
 
   it('replaces a re-sent span instead of counting it twice', async () => {

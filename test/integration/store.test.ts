@@ -133,7 +133,7 @@ describe('store: listing traces', function () {
     // trace n starts at T0 + n hours; models, tags, status and names vary
     const spans = [
       llm({ trace_id: traceId(1), span_id: spanId(1), name: 'summarise-doc', start_time: T0 + 1 * HOUR, model: 'gpt-4o', tags: ['prod'] }),
-      llm({ trace_id: traceId(2), span_id: spanId(1), name: 'support-agent', start_time: T0 + 2 * HOUR, model: 'claude-sonnet-4', tags: ['prod', 'support'] }),
+      llm({ trace_id: traceId(2), span_id: spanId(1), name: 'support-agent', start_time: T0 + 2 * HOUR, model: 'claude-sonnet-4', tags: ['prod', 'support'], status: 'unset' }),
       span({ trace_id: traceId(2), span_id: spanId(2), parent_span_id: spanId(1), name: 'lookup_order', kind: 'tool', start_time: T0 + 2 * HOUR + 10, status: 'error' }),
       llm({ trace_id: traceId(3), span_id: spanId(1), name: 'classify', start_time: T0 + 3 * HOUR, model: 'gpt-4o-mini', tags: ['dev'], status: 'unset' }),
       llm({ trace_id: traceId(4), span_id: spanId(1), name: 'support-agent', start_time: T0 + 4 * HOUR, model: 'gpt-4o', tags: ['support'] }),

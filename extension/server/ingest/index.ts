@@ -12,6 +12,8 @@ export { normaliseTraceRequest, type NormaliseResult } from './normalise';
 export { parseSimpleSpans, type SimpleSpansResult } from './simple-span';
 export { encodeTraceResponse } from './response';
 export type { Message, ToolCall } from './messages';
+export { decodeLogsRequest, type OtlpLogsRequest, type OtlpLogRecord } from './logs-decode';
+export { logsToPatches, applyPatch, encodeLogsResponse, type SpanPatch, type LogsToPatches } from './logs';
 
 /** The encoding a Content-Type names (parameters such as charset ignored); IngestError 415 otherwise. */
 export function otlpEncoding(contentType: string | undefined | null): OtlpEncoding {

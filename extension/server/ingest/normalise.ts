@@ -159,6 +159,7 @@ export function normaliseSpan(s: OtlpSpan, resource: Attributes, serviceName: st
     reasoning_tokens: reasoning,
     cost_usd: price.cost_usd,
     cost_source: price.cost_source,
+    ...(a['stacklens.usage_scope'] === 'self' ? { own_usage: true } : {}),
     input: extractInput(a, s.events),
     output: extractOutput(a, s.events),
     attributes: a,

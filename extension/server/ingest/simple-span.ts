@@ -192,6 +192,8 @@ function parseOne(o: unknown, at: string, pricer: Pricer, now: number): { span: 
     reasoning_tokens: reasoning,
     cost_usd: price.cost_usd,
     cost_source: price.cost_source,
+    // the SDKs record each model call on its own span: never a roll-up of the children's usage
+    own_usage: true,
     input: f.string('prompt'),
     output: f.string('completion'),
     attributes,

@@ -32,7 +32,7 @@ CREATE TABLE spans (
   cost_usd REAL,
   cost_source TEXT,
   is_call INTEGER NOT NULL,       -- a model call: kind llm or embedding, or it reports usage
-  has_usage INTEGER NOT NULL,     -- it reports tokens or a cost
+  has_usage INTEGER NOT NULL,     -- it reports tokens or a cost (2: its own call, never a wrapper)
   below_usage INTEGER NOT NULL,   -- a descendant reports usage
   below_call INTEGER NOT NULL,    -- a descendant is a model call
   usage_counted INTEGER NOT NULL, -- 0 for wrappers whose usage repeats a descendant's
@@ -82,6 +82,7 @@ CREATE TABLE traces (
   input_tokens INTEGER NOT NULL,
   output_tokens INTEGER NOT NULL,
   status TEXT NOT NULL,
+  root_status TEXT, -- the root span's own status: when set, it is the trace's
   tags TEXT NOT NULL,
   models TEXT NOT NULL,
   service_name TEXT,

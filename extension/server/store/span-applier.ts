@@ -7,7 +7,7 @@ import type { Db } from './database';
 import type { JournalRecord } from './journal';
 import type { RecordMeta, SpanMeta } from './records';
 import { evaluationScores, ScoreKeeper } from './score-keeper';
-import { countedFlag, FACT_COLUMNS, hasUsage, isCall, type SpanFacts } from './span-facts';
+import { countedFlag, FACT_COLUMNS, hasUsage, isCall, OWN_USAGE, type SpanFacts } from './span-facts';
 import { TraceAggregates } from './trace-aggregates';
 
 const SPAN_COLUMNS = [
@@ -116,7 +116,7 @@ export class SpanApplier {
       'SELECT MAX(has_usage OR below_usage) AS bu, MAX(is_call OR below_call) AS bc FROM spans WHERE trace_id = ? AND parent_span_id = ?',
       [meta.trace_id, meta.span_id],
     );
-    const flags = { has_usage: usage ? 1 : 0, is_call: call ? 1 : 0, below_usage: (below?.bu as number) ?? 0, below_call: (below?.bc as number) ?? 0 };
+    const flags = { has_usage: usage ? (meta.own_usage ? OWN_USAGE : 1) : 0, is_call: call ? 1 : 0, below_usage: (below?.bu as number) ?? 0, below_call: (below?.bc as number) ?? 0 };
     const counted = countedFlag(flags);
     const content = contentColumns(record, meta);
     const row: Record<(typeof SPAN_COLUMNS)[number], string | number | null> = {
@@ -235,7 +235,7 @@ export class SpanApplier {
   }
 }
 
-function pickSpanFields(s: SpanMeta): Omit<Record<keyof Span, string | number | null>, 'input' | 'output' | 'attributes' | 'events' | 'resource' | 'tags'> {
+function pickSpanFields(s: SpanMeta): Omit<Record<keyof Span, string | number | null>, 'input' | 'output' | 'attributes' | 'events' | 'resource' | 'tags' | 'own_usage'> {
   return {
     trace_id: s.trace_id, span_id: s.span_id, parent_span_id: s.parent_span_id, name: s.name, kind: s.kind,
     start_time: s.start_time, end_time: s.end_time, duration_ms: s.duration_ms, status: s.status, status_message: s.status_message,

@@ -36,6 +36,9 @@ export const FACT_COLUMNS =
   'input_tokens, output_tokens, is_call, has_usage, below_usage, below_call, usage_counted, tags, code_file, code_line, ' +
   'code_function, service_name, session_id, user_id, content_seg';
 
+/** has_usage of a span whose usage is its own call (Span.own_usage): it is never a wrapper. */
+export const OWN_USAGE = 2;
+
 export function hasUsage(span: Pick<Span, 'input_tokens' | 'output_tokens' | 'total_tokens' | 'cost_usd'>): boolean {
   return span.input_tokens !== null || span.output_tokens !== null || span.total_tokens !== null || span.cost_usd !== null;
 }
@@ -52,6 +55,7 @@ export function isCall(span: Pick<Span, 'kind'>, usage: boolean): boolean {
  * usage is likewise a wrapper when a descendant is a model call.
  */
 export function countedFlag(f: Pick<SpanFacts, 'has_usage' | 'is_call' | 'below_usage' | 'below_call'>): number {
+  if (f.has_usage === OWN_USAGE) return 1;
   if (f.has_usage) return f.below_usage ? 0 : 1;
   if (f.is_call) return f.below_call ? 0 : 1;
   return 1;

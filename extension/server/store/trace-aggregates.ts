@@ -7,6 +7,7 @@ interface TraceAgg {
   trace_id: string;
   name: string;
   has_root: number;
+  root_status: string | null;
   start_time: number;
   end_time: number;
   span_count: number;
@@ -60,6 +61,7 @@ export class TraceAggregates {
       a.has_root = 1;
       a.name = f.name;
     }
+    if (isRoot) a.root_status = f.status;
     // the root's service, session and user win; until it arrives, the first seen
     a.service_name = (isRoot ? f.service_name ?? a.service_name : a.service_name ?? f.service_name) ?? null;
     a.session_id = (isRoot ? f.session_id ?? a.session_id : a.session_id ?? f.session_id) ?? null;
@@ -85,7 +87,8 @@ export class TraceAggregates {
     const a = this.get(f.trace_id);
     a.llm_call_count += sign;
     if (f.cost_usd !== null) a.total_cost_usd += sign * f.cost_usd;
-    if (f.cost_source === 'unpriced') a.unpriced_call_count += sign;
+    // a call whose cost is unknown (no price, or no usage reported) makes the total a lower bound
+    if (f.cost_usd === null) a.unpriced_call_count += sign;
     a.input_tokens += sign * (f.input_tokens ?? 0);
     a.output_tokens += sign * (f.output_tokens ?? 0);
   }
@@ -127,12 +130,15 @@ export class TraceAggregates {
   }
 
   private write(a: TraceAgg): void {
-    const status = a.error_count > 0 ? 'error' : a.ok_count > 0 ? 'ok' : 'unset';
+    // The root's own verdict wins (an agent that retried a failed call and succeeded is ok, its
+    // error_count still shows the failure); without one, any failed span fails the trace.
+    const status =
+      a.root_status === 'error' || a.root_status === 'ok' ? a.root_status : a.error_count > 0 ? 'error' : a.ok_count > 0 ? 'ok' : 'unset';
     this.db.run(
-      `INSERT OR REPLACE INTO traces (trace_id, name, has_root, start_time, end_time, duration_ms, span_count, llm_call_count,
+      `INSERT OR REPLACE INTO traces (trace_id, name, has_root, root_status, start_time, end_time, duration_ms, span_count, llm_call_count,
         error_count, ok_count, total_cost_usd, unpriced_call_count, input_tokens, output_tokens, status, tags, models,
-        service_name, session_id, user_id, search) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
-      [a.trace_id, a.name, a.has_root, a.start_time, a.end_time, a.end_time - a.start_time, a.span_count, a.llm_call_count,
+        service_name, session_id, user_id, search) VALUES (?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?,?)`,
+      [a.trace_id, a.name, a.has_root, a.root_status, a.start_time, a.end_time, a.end_time - a.start_time, a.span_count, a.llm_call_count,
         a.error_count, a.ok_count, a.total_cost_usd, a.unpriced_call_count, a.input_tokens, a.output_tokens, status,
         JSON.stringify(a.tags), JSON.stringify(a.models), a.service_name, a.session_id, a.user_id, a.search],
     );
@@ -154,7 +160,7 @@ export class TraceAggregates {
 
 function empty(traceId: string): TraceAgg {
   return {
-    trace_id: traceId, name: '', has_root: 0, start_time: 0, end_time: 0, span_count: 0, llm_call_count: 0,
+    trace_id: traceId, name: '', has_root: 0, root_status: null, start_time: 0, end_time: 0, span_count: 0, llm_call_count: 0,
     error_count: 0, ok_count: 0, total_cost_usd: 0, unpriced_call_count: 0, input_tokens: 0, output_tokens: 0,
     tags: [], models: [], service_name: null, session_id: null, user_id: null, search: traceId,
     newTags: [], newModels: [], startMoved: false, rewriteIndexRows: false,
@@ -166,6 +172,7 @@ function fromRow(r: Row): TraceAgg {
     trace_id: r.trace_id as string,
     name: r.name as string,
     has_root: r.has_root as number,
+    root_status: (r.root_status as string | null) ?? null,
     start_time: r.start_time as number,
     end_time: r.end_time as number,
     span_count: r.span_count as number,

@@ -115,6 +115,7 @@ function checkSpan(raw: unknown, at: string): Span {
     reasoning_tokens: count(raw.reasoning_tokens, f('reasoning_tokens')),
     cost_usd: count(raw.cost_usd, f('cost_usd')),
     cost_source: raw.cost_source == null ? null : oneOf<CostSource>(raw.cost_source, f('cost_source'), COST_SOURCES),
+    ...(raw.own_usage === true ? { own_usage: true } : {}),
     input: str(raw.input, f('input')),
     output: str(raw.output, f('output')),
     attributes: obj('attributes'),

@@ -402,3 +402,12 @@ describe('span kinds and status', () => {
     assert.deepEqual(oneSpan({ 'stacklens.tags': 'x, y' }).tags, ['x', 'y']);
   });
 });
+
+describe('usage scope', () => {
+  it('marks a span whose usage is its own call with stacklens.usage_scope = "self", and no other', () => {
+    const own = oneSpan({ 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 10, 'stacklens.usage_scope': 'self' });
+    assert.equal(own.own_usage, true);
+    const plain = oneSpan({ 'gen_ai.request.model': 'gpt-4o', 'gen_ai.usage.input_tokens': 10 });
+    assert.equal(plain.own_usage, undefined);
+  });
+});

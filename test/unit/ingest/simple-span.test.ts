@@ -81,6 +81,7 @@ describe('simple span form (POST /api/v1/spans)', () => {
       reasoning_tokens: 5,
       cost_usd: 0.0012,
       cost_source: 'reported',
+      own_usage: true,
       input: 'Summarise: ...',
       output: 'A summary.',
       attributes: {
