@@ -9,6 +9,8 @@ import { EVAL_USAGE, runEvalGate } from './evals/gate';
 import { formatTraceTable } from './cli-format';
 import type { TraceSummary } from './model';
 import { VERSION } from './version';
+import { parseHeader } from './forward/endpoint';
+import { parseCustomPattern } from './privacy';
 
 const USAGE = `stacklens ${VERSION} — local LLM tracing collector
 
@@ -17,6 +19,8 @@ Usage:
                   [--retention-days 7] [--max-spans 200000] [--evals FILE]
                   [--judge-url URL --judge-model M] [--budget-usd N] [--budget-hard]
                   [--budget-warn-pct 80] [--budget-tags tag=USD,tag=USD]
+                  [--forward URL [--forward-header NAME=VALUE ...]] [--no-content]
+                  [--redact NAME=REGEX ...] [--redact-cards] [--no-default-redaction]
   stacklens traces [--data DIR | --url URL] [--token T] [--limit 20] [--model M]
                    [--status ok|error] [--tag T] [--since 24h] [--q TEXT] [--json]
 ${EVAL_USAGE}
@@ -26,13 +30,19 @@ ${EVAL_USAGE}
   --evals names the workspace's .stacklens/evals.json; llm_judge evaluators ask the model at
   --judge-url (an OpenAI-compatible base URL such as http://127.0.0.1:11434/v1) with the key in
   $STACKLENS_JUDGE_API_KEY. \`eval\` exits 0 when the average score reaches --min-score, 1 when it
-  falls short, 2 on a usage error or when there are no scores to judge.`;
+  falls short, 2 on a usage error or when there are no scores to judge.
+  --forward sends every stored span on to an OTLP/HTTP endpoint (a base URL gets /v1/traces);
+  --no-content keeps metadata only; --redact adds a pattern to the default redaction of API
+  keys, tokens and emails (docs/privacy.md). --forward-header and --redact may be repeated.`;
 
 const SERVE: ArgSpec = {
   port: 'number', data: 'string', token: 'string', prompts: 'string', 'retention-days': 'number', 'max-spans': 'number',
   evals: 'string', 'judge-url': 'string', 'judge-model': 'string',
   'budget-usd': 'number', 'budget-hard': 'boolean', 'budget-warn-pct': 'number', 'budget-tags': 'string',
+  forward: 'string', 'forward-header': 'string', 'no-content': 'boolean', redact: 'string', 'redact-cards': 'boolean', 'no-default-redaction': 'boolean',
 };
+/** flags that may be given more than once: parseArgs keeps one value, so they are taken out first */
+const REPEATED = ['forward-header', 'redact'];
 const TRACES: ArgSpec = { data: 'string', url: 'string', token: 'string', limit: 'number', model: 'string', status: 'string', tag: 'string', since: 'string', q: 'string', json: 'boolean' };
 
 function defaultDataDir(): string {
@@ -40,7 +50,8 @@ function defaultDataDir(): string {
 }
 
 async function serve(argv: string[]): Promise<void> {
-  const args = parseArgs(argv, SERVE);
+  const repeated = takeRepeated(argv, REPEATED);
+  const args = parseArgs(repeated.rest, SERVE);
   const dataDir = path.resolve((args.data as string | undefined) ?? defaultDataDir());
   const collector = await startCollector({
     port: (args.port as number | undefined) ?? 4318,
@@ -59,12 +70,16 @@ async function serve(argv: string[]): Promise<void> {
       ...(args['budget-warn-pct'] !== undefined ? { warnAtPct: args['budget-warn-pct'] as number } : {}),
       perTag: tagBudgets(args['budget-tags'] as string | undefined),
     },
+    forward: forwardTarget(args.forward as string | undefined, repeated.values['forward-header']),
+    captureContent: args['no-content'] !== true,
+    redact: { defaults: args['no-default-redaction'] !== true, creditCards: args['redact-cards'] === true, patterns: repeated.values.redact.map(parseCustomPattern) },
   });
   // The first line is a contract: scripts and tests read the URL from it.
   process.stdout.write(`StackLens collector listening on ${collector.url}\n`);
   process.stdout.write(`  data:  ${dataDir}\n`);
   process.stdout.write(`  token: ${args.token ? '(as given)' : path.join(dataDir, 'token')}\n`);
   process.stdout.write(`  send:  STACKLENS_ENDPOINT=${collector.url} STACKLENS_API_KEY=<token>  or  OTEL_EXPORTER_OTLP_ENDPOINT=${collector.url}\n`);
+  if (collector.forwarder) process.stdout.write(`  forward: ${collector.forwarder.health().endpoint}\n`);
 
   let stopping = false;
   const stop = (signal: string) => {
@@ -90,6 +105,28 @@ function judgeEndpoint(args: ReturnType<typeof parseArgs>): { url: string; model
   if (!url || !model) throw new UsageError('--judge-url and --judge-model go together: the endpoint and the model that grades llm_judge evaluators');
   if (!/^https?:\/\//.test(url)) throw new UsageError(`--judge-url: "${url}" is not an http(s) URL`);
   return { url, model, apiKey: process.env.STACKLENS_JUDGE_API_KEY || undefined };
+}
+
+/** Takes every `--name value` / `--name=value` of the named flags out of argv. */
+function takeRepeated(argv: string[], names: string[]): { rest: string[]; values: Record<string, string[]> } {
+  const values: Record<string, string[]> = Object.fromEntries(names.map((n) => [n, []]));
+  const rest: string[] = [];
+  for (let i = 0; i < argv.length; i++) {
+    const m = /^--([^=]+)(?:=(.*))?$/s.exec(argv[i]);
+    if (!m || !names.includes(m[1])) rest.push(argv[i]);
+    else if (m[2] !== undefined) values[m[1]].push(m[2]);
+    else if (i + 1 < argv.length) values[m[1]].push(argv[++i]);
+    else throw new UsageError(`--${m[1]} needs a value`);
+  }
+  return { rest, values };
+}
+
+function forwardTarget(endpoint: string | undefined, headers: string[]): { endpoint: string; headers: Record<string, string> } | undefined {
+  if (endpoint === undefined) {
+    if (headers.length > 0) throw new UsageError('--forward-header needs --forward URL: the headers go with forwarded spans');
+    return undefined;
+  }
+  return { endpoint, headers: Object.fromEntries(headers.map(parseHeader)) };
 }
 
 /** `support=100,search=25.5` → { support: 100, search: 25.5 } */
