@@ -146,8 +146,9 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     } catch (err) {
       const refusal = asHttpError(err);
       if (refusal.status >= 500) process.stderr.write(`stacklens: ${req.method} ${req.url}: ${refusal.message}\n`);
-      // With "connection: close" (a refused upload still streaming in) Node ends the socket once
-      // the answer is out, without reading the rest of the body.
+      // A refused upload may still be streaming in (its rest is read and dropped): answer once it
+      // is in, or the client sees a broken pipe instead of the 413; then close the connection.
+      if (refusal.headers.connection === 'close' && !req.complete) await requestEnd(req, 15_000);
       send(res, refusal.status, { error: refusal.message }, refusal.headers);
     }
   }
@@ -411,6 +412,18 @@ function listenError(err: NodeJS.ErrnoException, port: number): Error {
   const wrapped = new Error(message) as NodeJS.ErrnoException;
   wrapped.code = err.code;
   return wrapped;
+}
+
+function requestEnd(req: IncomingMessage, timeoutMs: number): Promise<void> {
+  return new Promise((resolve) => {
+    const timer = setTimeout(resolve, timeoutMs);
+    const done = () => {
+      clearTimeout(timer);
+      resolve();
+    };
+    req.once('end', done);
+    req.once('close', done);
+  });
 }
 
 function closeServer(server: Server): Promise<void> {

@@ -29,6 +29,7 @@ export async function readBody(req: IncomingMessage, limits: BodyLimits): Promis
   }
   const declared = Number(req.headers['content-length']);
   if (Number.isFinite(declared) && declared > limits.maxBodyBytes) {
+    discardRest(req);
     throw new HttpError(413, `body of ${mib(declared)} exceeds the ${mib(limits.maxBodyBytes)} limit`, { connection: 'close' });
   }
   const raw = await collect(req, limits.maxBodyBytes);
@@ -57,9 +58,9 @@ function collect(req: IncomingMessage, max: number): Promise<Buffer> {
       if (done) return;
       size += chunk.length;
       if (size > max) {
+        chunks.length = 0;
         fail(new HttpError(413, `body exceeds the ${mib(max)} limit`, { connection: 'close' }));
-        req.pause();
-        return;
+        return; // the rest is read and dropped (see discardRest)
       }
       chunks.push(chunk);
     });
@@ -71,4 +72,14 @@ function collect(req: IncomingMessage, max: number): Promise<Buffer> {
     req.on('error', (err) => fail(new HttpError(400, `request body could not be read: ${err.message}`)));
     req.on('aborted', () => fail(new HttpError(400, 'request was aborted before its body was complete')));
   });
+}
+
+/**
+ * Reads and drops the rest of a refused upload, so the client finishes sending and then reads
+ * the 413 instead of failing with a broken pipe. The server's requestTimeout bounds a sender that
+ * never stops; "connection: close" ends the socket afterwards.
+ */
+function discardRest(req: IncomingMessage): void {
+  req.on('data', () => {});
+  req.resume();
 }
