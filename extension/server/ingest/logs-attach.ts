@@ -10,7 +10,6 @@
 import type { Span } from '../model';
 import type { Privacy } from '../privacy';
 import type { Store } from '../store/api';
-import { OWN_USAGE } from '../store/span-facts';
 import { applyPatch, type SpanPatch } from './logs';
 
 export interface AttachResult {
@@ -62,7 +61,6 @@ export class LogAttacher {
     for (const [traceId, list] of byTrace) {
       const detail = await this.store.getTrace(traceId);
       const spans = new Map((detail?.spans ?? []).map((s) => [s.span_id, s]));
-      let ownUsage: Set<string> | null = null;
       for (const patch of list) {
         const stored = spans.get(patch.span_id);
         if (!stored) {
@@ -71,11 +69,7 @@ export class LogAttacher {
         }
         const { usage_counted: _counted, ...span } = stored;
         const next = applyPatch(span, patch.events);
-        if (next) {
-          ownUsage ??= await this.ownUsageSpans(traceId);
-          if (ownUsage.has(next.span_id)) next.own_usage = true;
-          updated.push(next);
-        }
+        if (next) updated.push(next);
         attached += patch.events.length;
       }
     }
@@ -84,21 +78,6 @@ export class LogAttacher {
       await this.store.ingest(updated);
     }
     return { attached, missing };
-  }
-
-  /**
-   * The spans of a trace whose usage is their own call. getTrace() does not return own_usage, and a
-   * span stored again without it could be taken for a wrapper of its children's usage; until the
-   * store returns it (or offers attachEvents), the flag is read from its table.
-   */
-  private async ownUsageSpans(traceId: string): Promise<Set<string>> {
-    if (!/^[0-9a-f]{32}$/.test(traceId)) return new Set(); // checked: it is put into the SQL text
-    try {
-      const result = await this.store.query(`SELECT span_id FROM spans WHERE trace_id = '${traceId}' AND has_usage = ${OWN_USAGE}`);
-      return new Set(result.rows.map((r) => String(r[0])));
-    } catch {
-      return new Set();
-    }
   }
 
   /** Resolves true when the store announces a change to one of the traces, false at the timeout. */

@@ -1,5 +1,6 @@
 // Reading traces: the newest-first list with its filters (each served by an index), one trace with
 // its spans (content read back from the journal) and scores.
+import { OWN_USAGE } from './span-facts';
 import type { Score, SpanKind, SpanStatus, StoredSpan, TraceDetail, TraceFilter, TraceSummary } from '../model';
 import { readContent, type ContentColumns } from './content';
 import type { Db, Param, Row } from './database';
@@ -163,6 +164,7 @@ function toSpan(r: Row, reader: JournalReader, warn: (message: string) => void):
     reasoning_tokens: n('reasoning_tokens'),
     cost_usd: n('cost_usd'),
     cost_source: s('cost_source') as StoredSpan['cost_source'],
+    ...(r.has_usage === OWN_USAGE ? { own_usage: true } : {}),
     input: content.input,
     output: content.output,
     attributes: content.attributes,
