@@ -40,6 +40,20 @@ const targets = [
     jsxImportSource: 'preact',
     loader: { '.css': 'text' },
   },
+  {
+    entryPoints: ['webview/dashboard/main.tsx'],
+    outfile: 'dist/dashboard.js',
+    bundle: true,
+    platform: 'browser',
+    format: 'iife',
+    target: 'es2022',
+    sourcemap: true,
+    minify: production,
+    logLevel: 'warning',
+    jsx: 'automatic',
+    jsxImportSource: 'preact',
+    loader: { '.css': 'text' },
+  },
 ].filter((t) => existsSync(t.entryPoints[0]));
 
 mkdirSync('dist', { recursive: true });

@@ -4,10 +4,14 @@
 import * as vscode from 'vscode';
 import { CollectorConnection } from './client/collector-connection';
 import { newToken, resolveToken } from './client/token';
+import { BudgetStatusBar } from './ui/budget-status-bar';
 import { CallSiteLensProvider } from './ui/call-site-lenses';
 import { CollectorNotices, registerCollectorCommands } from './ui/collector-commands';
+import { Dashboard, registerDashboardCommands } from './ui/dashboard-panel';
 import { registerFilterCommands } from './ui/filter-commands';
-import { COLLECTOR_SETTINGS, readSettings, type StackLensSettings } from './ui/settings';
+import { registerJudgeCommands } from './ui/judge-commands';
+import { languageModelJudge } from './ui/language-model-judge';
+import { COLLECTOR_SETTINGS, evalsFilePath, judgeOption, readSettings, type StackLensSettings } from './ui/settings';
 import { CollectorStatusBar } from './ui/status-bar';
 import { TerminalEnvironment } from './ui/terminal-env';
 import { registerTraceCommands } from './ui/trace-commands';
@@ -22,6 +26,8 @@ export interface StackLensApi {
   lenses: CallSiteLensProvider;
   panels: TracePanels;
   statusBar: CollectorStatusBar;
+  budgetBar: BudgetStatusBar;
+  dashboard: Dashboard;
   terminals: TerminalEnvironment;
 }
 
@@ -50,19 +56,23 @@ export function activate(context: vscode.ExtensionContext): StackLensApi {
   const lenses = new CallSiteLensProvider(collector, settings.codeLensEnabled, log);
   const panels = new TracePanels({ extensionUri: context.extensionUri, collector, openSource, log });
   const statusBar = new CollectorStatusBar(collector);
+  const budgetBar = new BudgetStatusBar(collector, context.globalState, log);
+  const dashboard = new Dashboard({ extensionUri: context.extensionUri, collector, log });
   const terminals = new TerminalEnvironment(context.environmentVariableCollection);
   const notices = new CollectorNotices({ connection: collector, extensionUri: context.extensionUri, restart, log });
 
   // Live: the collector announces changes, every view refreshes what it shows.
   const refreshLenses = () => lenses.onStoreChange();
   context.subscriptions.push(
-    log, tracesView, traces, lenses, panels, statusBar,
+    log, tracesView, traces, lenses, panels, statusBar, budgetBar, dashboard,
     vscode.languages.registerCodeLensProvider([{ scheme: 'file' }, { scheme: 'untitled' }], lenses),
     collector.onChange((change) => {
       traces.onStoreChange(change);
       lenses.onStoreChange();
       panels.onStoreChange(change);
       statusBar.onStoreChange();
+      budgetBar.onStoreChange();
+      dashboard.onStoreChange();
     }),
     collector.onState((state) => {
       if (state.phase === 'ready' && state.url) {
@@ -74,11 +84,15 @@ export function activate(context: vscode.ExtensionContext): StackLensApi {
     }),
     ...registerTraceCommands({ collector, traces, panels, refreshLenses }),
     ...registerFilterCommands(collector, traces),
+    ...registerJudgeCommands({ collector, panels, log }),
+    ...registerDashboardCommands(dashboard),
     ...registerCollectorCommands({ connection: collector, extensionUri: context.extensionUri, restart, log }),
     vscode.workspace.onDidChangeConfiguration((e) => {
       if (COLLECTOR_SETTINGS.some((key) => e.affectsConfiguration(key))) void restart();
       if (e.affectsConfiguration('stacklens.codeLens.enabled')) lenses.setEnabled(currentSettings(log).codeLensEnabled);
     }),
+    // the default evals file is the first folder's .stacklens/evals.json
+    vscode.workspace.onDidChangeWorkspaceFolders(() => void restart()),
   );
 
   // Start in the background: the token is read (or made) from the data folder, then the
@@ -89,7 +103,7 @@ export function activate(context: vscode.ExtensionContext): StackLensApi {
     await collector.restart({ token });
   })();
 
-  return { connection: collector, traces, lenses, panels, statusBar, terminals };
+  return { connection: collector, traces, lenses, panels, statusBar, budgetBar, dashboard, terminals };
 }
 
 /** Flushes the journal, snapshots the store and stops the worker (or stops polling the owner). */
@@ -109,7 +123,14 @@ function currentSettings(log: vscode.LogOutputChannel): StackLensSettings {
 }
 
 function collectorOptions(settings: StackLensSettings) {
-  return { port: settings.port, retention: settings.retention, priceOverrides: settings.priceOverrides };
+  const folder = vscode.workspace.workspaceFolders?.[0]?.uri;
+  return {
+    port: settings.port, retention: settings.retention, priceOverrides: settings.priceOverrides,
+    budget: settings.budget,
+    evalsFile: evalsFilePath(settings.evals.file, folder?.scheme === 'file' ? folder.fsPath : undefined),
+    judge: judgeOption(settings.evals.judge, process.env.STACKLENS_JUDGE_API_KEY || undefined),
+    mainThreadJudge: languageModelJudge(settings.evals.judge.model),
+  };
 }
 
 async function tokenFor(settings: StackLensSettings, dataDir: string, log: vscode.LogOutputChannel): Promise<string> {

@@ -4,7 +4,7 @@
 import type { TraceDetail } from '../extension/server/model';
 import type { HostToWebview, WebviewToHost } from './protocol';
 
-interface VsCodeApi {
+export interface VsCodeApi {
   postMessage(message: unknown): void;
   getState(): unknown;
   setState(state: unknown): void;
@@ -26,10 +26,12 @@ export interface SavedPanelState {
 
 let api: VsCodeApi | null | undefined;
 
-function vscode(): VsCodeApi | null {
+/** VS Code's API for this page (acquireVsCodeApi may be called once): the dashboard shares it. */
+export function vsCodeApi(): VsCodeApi | null {
   if (api === undefined) api = typeof window.acquireVsCodeApi === 'function' ? window.acquireVsCodeApi() : null;
   return api;
 }
+const vscode = vsCodeApi;
 
 export function postToHost(message: WebviewToHost): void {
   vscode()?.postMessage(message);
@@ -44,7 +46,7 @@ export function saveState(state: SavedPanelState): void {
   vscode()?.setState(state);
 }
 
-const HOST_TYPES = new Set(['showTrace', 'traceUpdated', 'focusSpan', 'loadingTrace', 'traceError']);
+const HOST_TYPES = new Set(['showTrace', 'traceUpdated', 'focusSpan', 'loadingTrace', 'traceError', 'showPostmortem', 'postmortemError']);
 
 /** A shape check, not a full validation: the host is trusted, but other frames may post noise. */
 export function isHostMessage(data: unknown): data is HostToWebview {
@@ -52,6 +54,10 @@ export function isHostMessage(data: unknown): data is HostToWebview {
   const m = data as { type?: unknown; detail?: { spans?: unknown; trace?: unknown } };
   if (typeof m.type !== 'string' || !HOST_TYPES.has(m.type)) return false;
   if (m.type === 'showTrace' || m.type === 'traceUpdated') return typeof m.detail === 'object' && m.detail !== null && Array.isArray(m.detail.spans) && typeof m.detail.trace === 'object';
+  if (m.type === 'showPostmortem') {
+    const pm = (data as { postmortem?: { whys?: unknown; trace_id?: unknown } }).postmortem;
+    return typeof pm === 'object' && pm !== null && Array.isArray(pm.whys) && typeof pm.trace_id === 'string';
+  }
   return true;
 }
 

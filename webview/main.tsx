@@ -5,10 +5,11 @@ import { render } from 'preact';
 import { PanelRoot } from './components/TracePanel';
 import { logToHost, onHostMessage, postToHost, saveState, savedState } from './host';
 import type { HostToWebview } from './protocol';
-import { detail, selectSpan, selectedId, showError, showLoading, showTrace, traceUpdated } from './store';
+import { detail, selectSpan, selectedId, showError, showLoading, showPostmortem, showPostmortemError, showTrace, traceUpdated } from './store';
 import baseCss from './styles/base.css';
 import detailCss from './styles/detail.css';
 import panelCss from './styles/panel.css';
+import evalsCss from './styles/evals.css';
 import themeCss from './styles/theme.css';
 import waterfallCss from './styles/waterfall.css';
 import { registerToolkit } from './ui/toolkit';
@@ -23,7 +24,7 @@ const nonce = (document.currentScript as HTMLScriptElement | null)?.nonce ?? '';
 function installStyles(): void {
   const style = document.createElement('style');
   if (nonce) style.nonce = nonce;
-  style.textContent = [themeCss, baseCss, panelCss, waterfallCss, detailCss].join('\n');
+  style.textContent = [themeCss, baseCss, panelCss, waterfallCss, detailCss, evalsCss].join('\n');
   document.head.appendChild(style);
   if (nonce && !document.querySelector('meta[property="csp-nonce"]')) {
     const meta = document.createElement('meta');
@@ -52,6 +53,12 @@ function handle(message: HostToWebview): void {
       break;
     case 'traceError':
       showError(message.message);
+      break;
+    case 'showPostmortem':
+      showPostmortem(message.postmortem);
+      break;
+    case 'postmortemError':
+      showPostmortemError(message.message);
       break;
   }
 }

@@ -1,7 +1,8 @@
-// The messages between the extension host (extension/ui/) and the trace panel (webview/).
-// This is the only module the two sides share: message types, the validator the host runs on
-// everything the webview posts (a webview is a browser page: treat what it says as untrusted),
-// and panelHtml(), the page the host gives the webview.
+// The messages between the extension host (extension/ui/) and its two webviews: the trace panel
+// (webview/) and the usage dashboard with its SQL console (webview/dashboard/). This is the only
+// module the two sides share: message types, the validators the host runs on everything a
+// webview posts (a webview is a browser page: treat what it says as untrusted), and panelHtml(),
+// the page the host gives either webview.
 //
 // The host's side, in short:
 //   panel.webview.options = { enableScripts: true, localResourceRoots: [<extension>/dist] }
@@ -16,7 +17,10 @@
 // not restrict. No eval, no inline handlers, no HTML strings: span content is always text.
 // retainContextWhenHidden is not needed: a re-created panel posts `ready` again and restores its
 // selection from the webview state.
-import type { TraceDetail } from '../extension/server/model';
+import type { BudgetStatus } from '../extension/server/budget';
+import type { Stats, TraceDetail } from '../extension/server/model';
+import type { Postmortem } from '../extension/server/postmortem';
+import type { ConsoleResult } from '../extension/server/sql-console';
 
 /** Host → panel. */
 export type HostToWebview =
@@ -29,7 +33,10 @@ export type HostToWebview =
   /** A trace is being fetched (slow store): the panel shows a loading state until showTrace. */
   | { type: 'loadingTrace'; traceId: string }
   /** The trace could not be loaded (deleted, store unavailable): the panel shows this text. */
-  | { type: 'traceError'; traceId: string; message: string };
+  | { type: 'traceError'; traceId: string; message: string }
+  /** The 5-whys postmortem of the trace on screen: the panel shows its Postmortem tab. */
+  | { type: 'showPostmortem'; postmortem: Postmortem }
+  | { type: 'postmortemError'; message: string };
 
 /** Panel → host. */
 export type WebviewToHost =
@@ -39,6 +46,10 @@ export type WebviewToHost =
   | { type: 'copy'; text: string }
   /** Sent after `ready` by a panel VS Code re-created: the trace it was showing before. */
   | { type: 'requestTrace'; traceId: string }
+  /** Run the workspace's evaluators on the trace on screen (the toolbar's Run evals). */
+  | { type: 'runEvals' }
+  /** Build the postmortem of the trace on screen. */
+  | { type: 'requestPostmortem' }
   | { type: 'log'; level: LogLevel; message: string };
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -73,10 +84,105 @@ export function parseWebviewMessage(data: unknown): WebviewToHost | null {
     case 'requestTrace':
       if (typeof m.traceId !== 'string' || !TRACE_ID.test(m.traceId)) return null;
       return { type: 'requestTrace', traceId: m.traceId };
+    case 'runEvals':
+      return { type: 'runEvals' };
+    case 'requestPostmortem':
+      return { type: 'requestPostmortem' };
     case 'log':
-      if (typeof m.level !== 'string' || !LOG_LEVELS.includes(m.level)) return null;
-      if (typeof m.message !== 'string') return null;
-      return { type: 'log', level: m.level as LogLevel, message: m.message.slice(0, MAX_LOG_CHARS) };
+      return parseLog(m);
+    default:
+      return null;
+  }
+}
+
+function parseLog(m: Record<string, unknown>): { type: 'log'; level: LogLevel; message: string } | null {
+  if (typeof m.level !== 'string' || !LOG_LEVELS.includes(m.level)) return null;
+  if (typeof m.message !== 'string') return null;
+  return { type: 'log', level: m.level as LogLevel, message: m.message.slice(0, MAX_LOG_CHARS) };
+}
+
+// ---- the usage dashboard and SQL console (webview/dashboard/) ----
+
+/** A trace in the dashboard's most-expensive and slowest lists. */
+export interface TraceRow {
+  trace_id: string;
+  name: string;
+  start_time: number;
+  duration_ms: number;
+  total_cost_usd: number;
+  unpriced_call_count: number;
+  call_count: number;
+  status: string;
+}
+
+/** Everything the Usage view draws for one date range. */
+export interface UsageReport {
+  /** epoch ms, inclusive */
+  since: number;
+  /** epoch ms, exclusive */
+  until: number;
+  stats: Stats;
+  /** null when the collector could not say (an older collector) */
+  budget: BudgetStatus | null;
+  expensive: TraceRow[];
+  slowest: TraceRow[];
+}
+
+export type DashboardView = 'usage' | 'sql';
+
+/** Host → dashboard. */
+export type HostToDashboard =
+  | { type: 'showView'; view: DashboardView }
+  | { type: 'loadingUsage' }
+  | { type: 'showUsage'; report: UsageReport }
+  | { type: 'usageError'; message: string }
+  /** the answer to runSql `id`; `elapsed_ms` is how long the store took */
+  | { type: 'sqlResult'; id: number; result: ConsoleResult; elapsed_ms: number }
+  /** why query `id` was refused or failed: one line, shown as it is */
+  | { type: 'sqlError'; id: number; message: string };
+
+/** Dashboard → host. */
+export type DashboardToHost =
+  | { type: 'ready' }
+  /** usage of [since, until): until null means now */
+  | { type: 'requestUsage'; since: number; until: number | null }
+  | { type: 'openTrace'; traceId: string }
+  | { type: 'runSql'; id: number; sql: string }
+  | { type: 'openBudgetSettings' }
+  | { type: 'copy'; text: string }
+  | { type: 'log'; level: LogLevel; message: string };
+
+/** A query longer than this is not something a person typed into the console. */
+export const MAX_SQL_CHARS = 100_000;
+const EPOCH_MS_MAX = 8.64e15;
+const epochMs = (v: unknown): v is number => typeof v === 'number' && Number.isFinite(v) && v >= 0 && v <= EPOCH_MS_MAX;
+
+/** Validates a message from the dashboard webview, as parseWebviewMessage does for the panel. */
+export function parseDashboardMessage(data: unknown): DashboardToHost | null {
+  if (typeof data !== 'object' || data === null || Array.isArray(data)) return null;
+  const m = data as Record<string, unknown>;
+  switch (m.type) {
+    case 'ready':
+      return { type: 'ready' };
+    case 'openBudgetSettings':
+      return { type: 'openBudgetSettings' };
+    case 'requestUsage': {
+      if (!epochMs(m.since)) return null;
+      if (m.until !== null && (!epochMs(m.until) || m.until <= m.since)) return null;
+      return { type: 'requestUsage', since: m.since, until: m.until as number | null };
+    }
+    case 'openTrace':
+      if (typeof m.traceId !== 'string' || !TRACE_ID.test(m.traceId)) return null;
+      return { type: 'openTrace', traceId: m.traceId };
+    case 'runSql':
+      if (typeof m.id !== 'number' || !Number.isSafeInteger(m.id) || m.id < 0) return null;
+      if (typeof m.sql !== 'string' || m.sql.trim() === '' || m.sql.length > MAX_SQL_CHARS) return null;
+      return { type: 'runSql', id: m.id, sql: m.sql };
+    case 'copy':
+      if (typeof m.text !== 'string' || m.text.length > MAX_COPY_CHARS) return null;
+      return { type: 'copy', text: m.text };
+    case 'log':
+      return parseLog(m);
     default:
       return null;
   }
@@ -91,6 +197,8 @@ export interface PanelHtmlOptions {
   scriptUri: string;
   /** scripts to run before the panel, with the same nonce (the browser harness uses this only) */
   preludeScriptUris?: string[];
+  /** the document title (default "StackLens trace") */
+  title?: string;
 }
 
 export function panelCsp(cspSource: string, nonce: string): string {
@@ -115,7 +223,7 @@ export function panelHtml(o: PanelHtmlOptions): string {
     <meta http-equiv="Content-Security-Policy" content="${attr(panelCsp(o.cspSource, o.nonce))}">
     <meta property="csp-nonce" content="${attr(o.nonce)}">
     <meta name="viewport" content="width=device-width, initial-scale=1.0">
-    <title>StackLens trace</title>
+    <title>${attr(o.title ?? 'StackLens trace')}</title>
   </head>
   <body>
     <div id="root"></div>

@@ -3,6 +3,7 @@
 // actions below; nothing else holds panel state that another component needs.
 import { batch, computed, signal } from '@preact/signals';
 import type { TraceDetail } from '../extension/server/model';
+import type { Postmortem } from '../extension/server/postmortem';
 import { costBreakdown } from './layout/costs';
 import { REPLAY_SPEEDS, replayIntervalMs, replayOrder, stepPlayhead, type ReplaySpeed } from './layout/replay';
 import { buildLayout, collapsedAncestors, hasChildren, rowPosition, visibleRows } from './layout/waterfall';
@@ -29,8 +30,12 @@ export const playhead = signal<number | null>(null);
 export const playing = signal(false);
 export const speed = signal<ReplaySpeed>(1);
 
-export type SideTab = 'span' | 'costs';
+export type SideTab = 'span' | 'costs' | 'postmortem';
 export const sideTab = signal<SideTab>('span');
+
+/** The postmortem of the trace on screen: asked for from the toolbar or the Postmortem command. */
+export type PostmortemState = { kind: 'none' } | { kind: 'loading' } | { kind: 'ready'; postmortem: Postmortem } | { kind: 'error'; message: string };
+export const postmortem = signal<PostmortemState>({ kind: 'none' });
 
 /** Bumped when the selection moved by keyboard, replay or host request: the waterfall scrolls to it. */
 export const revealRequest = signal(0);
@@ -42,6 +47,7 @@ let clock: ReturnType<typeof setInterval> | null = null;
 export function showTrace(next: TraceDetail, focusSpanId?: string): void {
   pause();
   batch(() => {
+    if (detail.peek()?.trace.trace_id !== next.trace.trace_id) postmortem.value = { kind: 'none' };
     detail.value = next;
     status.value = { kind: 'ready' };
     collapsed.value = new Set();
@@ -66,6 +72,29 @@ export function traceUpdated(next: TraceDetail): void {
       playhead.value = i === undefined ? null : order.value!.rank[i];
     }
     if (selectedId.peek() === null) selectedId.value = layout.value!.spans[0]?.span_id ?? null;
+  });
+}
+
+/** The toolbar asked the host for a postmortem: its tab shows a loading state until it arrives. */
+export function postmortemRequested(): void {
+  batch(() => {
+    postmortem.value = { kind: 'loading' };
+    sideTab.value = 'postmortem';
+  });
+}
+
+export function showPostmortem(next: Postmortem): void {
+  if (detail.peek()?.trace.trace_id !== next.trace_id) return;
+  batch(() => {
+    postmortem.value = { kind: 'ready', postmortem: next };
+    sideTab.value = 'postmortem';
+  });
+}
+
+export function showPostmortemError(message: string): void {
+  batch(() => {
+    postmortem.value = { kind: 'error', message };
+    sideTab.value = 'postmortem';
   });
 }
 

@@ -9,7 +9,7 @@ import { Emitter } from './events';
 import { HttpCollector } from './http-collector';
 import { OwnerLock } from './owner-lock';
 import { probePort } from './port-probe';
-import { WorkerCollector } from './worker-collector';
+import { WorkerCollector, type MainThreadJudge } from './worker-collector';
 
 export type CollectorRole = 'owner' | 'client' | 'none';
 
@@ -35,6 +35,12 @@ export interface ConnectionOptions {
   retention?: Partial<RetentionOptions>;
   priceOverrides?: CollectorWorkerOptions['priceOverrides'];
   promptsDir?: string;
+  /** the workspace's `.stacklens/evals.json` (absolute) */
+  evalsFile?: string;
+  judge?: CollectorWorkerOptions['judge'];
+  /** answers llm_judge prompts when `judge` is `{ kind: 'main' }` (VS Code's language models) */
+  mainThreadJudge?: MainThreadJudge;
+  budget?: CollectorWorkerOptions['budget'];
   /** how often a client window polls the owner for changes (default 1500 ms) */
   pollIntervalMs?: number;
   /** how long to wait for a window that holds the lock but does not answer (default 30 s) */
@@ -130,7 +136,7 @@ export class CollectorConnection implements CollectorApi {
   /** This window holds the lock: start the worker on the port. */
   private async own(gen: number): Promise<void> {
     const port = this.requestedPort;
-    const worker = new WorkerCollector(this.options.workerScript, this.workerOptions(port));
+    const worker = new WorkerCollector(this.options.workerScript, this.workerOptions(port), this.options.mainThreadJudge ?? null);
     this.worker = worker;
     const status = await worker.started;
     if (gen !== this.generation) return; // detach() shuts this worker down
@@ -201,8 +207,8 @@ export class CollectorConnection implements CollectorApi {
   }
 
   private workerOptions(port: number): CollectorWorkerOptions {
-    const { dataDir, token, retention, priceOverrides, promptsDir } = this.options;
-    return { dataDir, port, token, retention, priceOverrides, promptsDir };
+    const { dataDir, token, retention, priceOverrides, promptsDir, evalsFile, judge, budget } = this.options;
+    return { dataDir, port, token, retention, priceOverrides, promptsDir, evalsFile, judge, budget };
   }
 
   private setState(patch: Partial<ConnectionState>): void {
@@ -238,4 +244,11 @@ export class CollectorConnection implements CollectorApi {
   stats: CollectorApi['stats'] = async (...args) => (await this.api()).stats(...args);
   query: CollectorApi['query'] = async (...args) => (await this.api()).query(...args);
   status: CollectorApi['status'] = async () => (await this.api()).status();
+  runEvals: CollectorApi['runEvals'] = async (...args) => (await this.api()).runEvals(...args);
+  postmortem: CollectorApi['postmortem'] = async (...args) => (await this.api()).postmortem(...args);
+  budget: CollectorApi['budget'] = async () => (await this.api()).budget();
+  sql: CollectorApi['sql'] = async (...args) => (await this.api()).sql(...args);
+  evalSummary: CollectorApi['evalSummary'] = async (...args) => (await this.api()).evalSummary(...args);
+  evalCallSites: CollectorApi['evalCallSites'] = async (...args) => (await this.api()).evalCallSites(...args);
+  evalsStatus: CollectorApi['evalsStatus'] = async () => (await this.api()).evalsStatus();
 }

@@ -2,7 +2,7 @@
 // CollectorApi as the worker, so the UI does not care which window owns the port.
 import http from 'node:http';
 import type { CallSite, Score, Stats, TraceDetail, TraceSummary } from '../server/model';
-import type { CollectorApi, CollectorStatus } from '../server/rpc';
+import type { BudgetStatus, CallSiteScores, CollectorApi, CollectorStatus, ConsoleResult, EvalSummary, EvalSummaryQuery, EvalsStatus, Postmortem, TraceEvalRun } from '../server/rpc';
 
 type Api = CollectorApi;
 
@@ -70,14 +70,19 @@ export class HttpCollector implements Api {
     return `http://127.0.0.1:${this.port}`;
   }
 
-  private async call<T>(method: string, path: string, body?: unknown): Promise<{ statusCode: number; json: T | null }> {
-    const answer = await requestLocal(this.port, method, path, { token: this.token, body });
-    if (answer.statusCode === 404 && method !== 'POST') return { statusCode: 404, json: null };
+  /**
+   * `notFound: 'null'` reads a 404 as "no such thing" (the default for GET); `bare` leaves the
+   * route out of the error message, for answers shown to the user as they are (the SQL console).
+   */
+  private async call<T>(method: string, path: string, body?: unknown, options: { notFound?: 'null' | 'throw'; bare?: boolean; timeoutMs?: number } = {}): Promise<{ statusCode: number; json: T | null }> {
+    const answer = await requestLocal(this.port, method, path, { token: this.token, body, timeoutMs: options.timeoutMs });
+    const notFound = options.notFound ?? (method === 'POST' ? 'throw' : 'null');
+    if (answer.statusCode === 404 && notFound === 'null') return { statusCode: 404, json: null };
     if (answer.statusCode < 200 || answer.statusCode >= 300) {
       const reason = answer.statusCode === 401
         ? 'the collector of the other window refused this window\'s token: give every window the same stacklens.token setting (or leave it empty in all of them)'
         : (errorLine(answer.body) ?? `HTTP ${answer.statusCode}`);
-      throw new CollectorHttpError(`${method} ${path}: ${reason}`, answer.statusCode);
+      throw new CollectorHttpError(options.bare ? reason : `${method} ${path}: ${reason}`, answer.statusCode);
     }
     try {
       return { statusCode: answer.statusCode, json: JSON.parse(answer.body) as T };
@@ -128,8 +133,47 @@ export class HttpCollector implements Api {
     return full;
   };
 
-  query: Api['query'] = async () => {
-    throw new CollectorHttpError('SQL queries run only in the window that owns the collector: run them there, or with `stacklens` CLI', 0);
+  /** Over the SQL console's route, so at most its 1,000 rows come back. */
+  query: Api['query'] = async (sql) => {
+    const { columns, rows } = await this.sql(sql);
+    return { columns, rows };
+  };
+
+  sql: Api['sql'] = async (sql) => {
+    const { json } = await this.call<ConsoleResult>('POST', '/api/v1/sql', { sql }, { bare: true, timeoutMs: 60_000 });
+    return json!;
+  };
+
+  runEvals: Api['runEvals'] = async (traceId) => {
+    // a judge may take a while per span: more than the default 10 s for the whole trace
+    const path = `/api/v1/traces/${encodeURIComponent(traceId)}/evals`;
+    const { json } = await this.call<TraceEvalRun>('POST', path, undefined, { notFound: 'null', timeoutMs: 600_000 });
+    return json;
+  };
+
+  postmortem: Api['postmortem'] = async (traceId) => {
+    const { json } = await this.call<Postmortem>('GET', `/api/v1/traces/${encodeURIComponent(traceId)}/postmortem`);
+    return json;
+  };
+
+  budget: Api['budget'] = async () => {
+    const { json } = await this.call<BudgetStatus>('GET', '/api/v1/budget', undefined, { notFound: 'throw' });
+    return json!;
+  };
+
+  evalSummary: Api['evalSummary'] = async (query) => {
+    const { json } = await this.call<EvalSummary>('GET', `/api/v1/evals/summary${evalQueryString(query)}`, undefined, { notFound: 'throw' });
+    return json!;
+  };
+
+  evalCallSites: Api['evalCallSites'] = async (query) => {
+    const { json } = await this.call<{ callsites: CallSiteScores[] }>('GET', `/api/v1/evals/callsites${evalQueryString(query)}`, undefined, { notFound: 'throw' });
+    return json!.callsites;
+  };
+
+  evalsStatus: Api['evalsStatus'] = async () => {
+    const { json } = await this.call<EvalsStatus>('GET', '/api/v1/evals', undefined, { notFound: 'throw' });
+    return json!;
   };
 
   status: Api['status'] = async () => {
@@ -149,6 +193,11 @@ function queryString(params: object): string {
   }
   const text = search.toString();
   return text ? `?${text}` : '';
+}
+
+/** The query string of the eval routes: `eval` names one evaluator, `source` is a comma list. */
+function evalQueryString(query: EvalSummaryQuery & { file?: string }): string {
+  return queryString({ since: query.since, until: query.until, eval: query.name, source: query.sources?.join(','), file: query.file });
 }
 
 function errorLine(body: string): string | null {

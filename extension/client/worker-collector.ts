@@ -13,6 +13,9 @@ interface Pending {
 
 type Api = CollectorApi;
 
+/** Answers an llm_judge prompt the worker sent (VS Code's language models live on this thread). */
+export type MainThreadJudge = (prompt: string) => Promise<string>;
+
 export class WorkerCollector implements Api {
   private readonly worker: Worker;
   private readonly pending = new Map<number, Pending>();
@@ -30,7 +33,11 @@ export class WorkerCollector implements Api {
   /** Resolves with the first status that is not 'starting': listening, or failed with a reason. */
   readonly started: Promise<CollectorStatus>;
 
-  constructor(script: string, options: CollectorWorkerOptions) {
+  constructor(
+    script: string,
+    options: CollectorWorkerOptions,
+    private readonly judge: MainThreadJudge | null = null,
+  ) {
     this.lastStatus = {
       state: 'starting', port: options.port, url: null, token: options.token ?? null,
       dataDir: options.dataDir, error: null, errorCode: null,
@@ -68,10 +75,23 @@ export class WorkerCollector implements Api {
     } else if (message.kind === 'event') {
       if (message.event === 'change') this.changes.fire(message.data);
       else this.setStatus(message.data);
+    } else if (message.kind === 'judge') {
+      void this.answerJudge(message.id, message.prompt);
     } else if (message.kind === 'closed') {
       this.stopped('the collector was shut down');
       this.markEnded();
     }
+  }
+
+  private async answerJudge(id: number, prompt: string): Promise<void> {
+    let answer: MainToWorker;
+    try {
+      if (!this.judge) throw new Error('this window has no language-model judge: set stacklens.evals.judge.provider');
+      answer = { kind: 'judgeAnswer', id, ok: true, text: await this.judge(prompt) };
+    } catch (err) {
+      answer = { kind: 'judgeAnswer', id, ok: false, error: (err as Error).message };
+    }
+    if (!this.exited) this.worker.postMessage(answer);
   }
 
   private setStatus(status: CollectorStatus): void {
@@ -112,6 +132,13 @@ export class WorkerCollector implements Api {
   stats: Api['stats'] = (...args) => this.request('stats', args);
   query: Api['query'] = (...args) => this.request('query', args);
   status: Api['status'] = () => this.request('status', []);
+  runEvals: Api['runEvals'] = (...args) => this.request('runEvals', args);
+  postmortem: Api['postmortem'] = (...args) => this.request('postmortem', args);
+  budget: Api['budget'] = () => this.request('budget', []);
+  sql: Api['sql'] = (...args) => this.request('sql', args);
+  evalSummary: Api['evalSummary'] = (...args) => this.request('evalSummary', args);
+  evalCallSites: Api['evalCallSites'] = (...args) => this.request('evalCallSites', args);
+  evalsStatus: Api['evalsStatus'] = () => this.request('evalsStatus', []);
 
   /**
    * Asks the worker to flush the journal, snapshot and stop; terminates it if it has not finished

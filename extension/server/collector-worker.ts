@@ -3,7 +3,11 @@
 // Protocol: ./rpc.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { startCollector, type Collector } from './collector';
-import type { CollectorApi, CollectorStatus, CollectorWorkerOptions, MainToWorker, WorkerToMain } from './rpc';
+import { JudgeError, type Judge, type OpenAiJudgeOptions } from './evals/judge';
+import { postmortem } from './postmortem';
+import { runConsoleQuery } from './sql-console';
+import { callSiteScores, evalSummary } from './evals/summary';
+import type { CollectorApi, CollectorStatus, CollectorWorkerOptions, JudgeOption, MainToWorker, WorkerToMain } from './rpc';
 
 const options = workerData as CollectorWorkerOptions;
 const port = parentPort!;
@@ -25,6 +29,37 @@ function setStatus(next: Partial<CollectorStatus>): void {
   post({ kind: 'event', event: 'status', data: status });
 }
 
+/** Prompts sent to the main thread's judge, waiting for its answer. */
+const judging = new Map<number, { resolve(text: string): void; reject(err: Error): void }>();
+let nextJudgeId = 1;
+/** A model answers a rubric in seconds; one that has not answered in this long is not coming. */
+const MAIN_JUDGE_TIMEOUT_MS = 120_000;
+
+const mainThreadJudge: Judge = {
+  ask(prompt) {
+    const id = nextJudgeId++;
+    return new Promise<string>((resolve, reject) => {
+      const timer = setTimeout(() => {
+        judging.delete(id);
+        reject(new JudgeError(`VS Code's language model did not answer within ${MAIN_JUDGE_TIMEOUT_MS / 1000} s`));
+      }, MAIN_JUDGE_TIMEOUT_MS);
+      timer.unref();
+      judging.set(id, {
+        resolve: (text) => (clearTimeout(timer), resolve(text)),
+        reject: (err) => (clearTimeout(timer), reject(err)),
+      });
+      post({ kind: 'judge', id, prompt });
+    });
+  },
+};
+
+function judgeOf(option: JudgeOption | undefined): Judge | OpenAiJudgeOptions | undefined {
+  if (!option) return undefined;
+  if (option.kind === 'main') return mainThreadJudge;
+  const { kind: _kind, ...endpoint } = option;
+  return endpoint;
+}
+
 const started = startCollector({
   port: options.port,
   dataDir: options.dataDir,
@@ -32,6 +67,9 @@ const started = startCollector({
   promptsDir: options.promptsDir,
   retention: options.retention,
   priceOverrides: options.priceOverrides,
+  evalsFile: options.evalsFile,
+  judge: judgeOf(options.judge),
+  budget: options.budget,
 }).then(
   (c) => {
     collector = c;
@@ -51,12 +89,31 @@ function api(c: Collector): CollectorApi {
     stats: (q) => c.store.stats(q),
     query: (sql) => c.store.query(sql),
     status: async () => status,
+    runEvals: (id) => c.evals.runTrace(id),
+    postmortem: async (id) => {
+      const detail = await c.store.getTrace(id);
+      return detail ? postmortem(detail) : null;
+    },
+    budget: () => c.budget.status(),
+    sql: (sql) => runConsoleQuery(c.store, { sql }),
+    evalSummary: (q) => evalSummary(c.store, q),
+    evalCallSites: (q) => callSiteScores(c.store, q),
+    evalsStatus: async () => c.evals.status(),
   };
 }
 
 port.on('message', async (message: MainToWorker) => {
+  if (message.kind === 'judgeAnswer') {
+    const waiting = judging.get(message.id);
+    judging.delete(message.id);
+    if (message.ok) waiting?.resolve(message.text);
+    else waiting?.reject(new JudgeError(message.error));
+    return;
+  }
   if (message.kind === 'shutdown') {
     await started;
+    for (const waiting of judging.values()) waiting.reject(new JudgeError('the collector is shutting down'));
+    judging.clear();
     try {
       await collector?.close();
     } finally {

@@ -1,15 +1,45 @@
 // The typed protocol between the extension host's main thread and the collector worker
 // (dist/collector-worker.js). Declared once, imported by both sides (extension/client/ and
-// extension/server/collector-worker.ts). Requests are answered; events are announced.
-import type { Store, StoreChange } from './store/api';
+// extension/server/collector-worker.ts). Requests are answered; events are announced. One request
+// goes the other way: an llm_judge evaluator running in the worker asks the main thread, which
+// alone can reach VS Code's language models (`judge`, answered by `judgeAnswer`).
+import type { BudgetOptions, BudgetStatus } from './budget';
+import type { EvalsFileStatus } from './evals/evals-file';
+import type { OpenAiJudgeOptions } from './evals/judge';
+import type { TraceEvalRun } from './evals/runner';
+import type { CallSiteScores, EvalSummary, EvalSummaryQuery } from './evals/summary';
+import type { Postmortem } from './postmortem';
 import type { PriceOverride } from './pricing';
-import type { RetentionOptions } from './store/api';
+import type { ConsoleResult } from './sql-console';
+import type { RetentionOptions, Store, StoreChange } from './store/api';
 
-/** What the main thread may ask: the store's read/write API, minus lifecycle. */
+export type { BudgetStatus, ConsoleResult, CallSiteScores, EvalSummary, EvalSummaryQuery, Postmortem, TraceEvalRun };
+export type EvalsStatus = EvalsFileStatus & { judge: boolean };
+
+/** What the main thread may ask: the store's read/write API minus lifecycle, and issue 5's judging and accounting. */
 export type CollectorApi = Pick<Store, 'addScore' | 'listTraces' | 'getTrace' | 'deleteTrace' | 'callSites' | 'stats' | 'query'> & {
   status(): Promise<CollectorStatus>;
+  /** runs the workspace's evaluators on a trace now; null when the trace is not stored */
+  runEvals(traceId: string): Promise<TraceEvalRun | null>;
+  /** the 5-whys analysis of a trace; null when the trace is not stored */
+  postmortem(traceId: string): Promise<Postmortem | null>;
+  /** this month's spend against the budget from settings */
+  budget(): Promise<BudgetStatus>;
+  /** the SQL console: one read-only statement, at most 1,000 rows shipped (errors name why a query was refused) */
+  sql(sql: string): Promise<ConsoleResult>;
+  evalSummary(query: EvalSummaryQuery): Promise<EvalSummary>;
+  /** eval scores per call site in a window (the CodeLens pass rate and its weekly trend) */
+  evalCallSites(query: EvalSummaryQuery & { file?: string }): Promise<CallSiteScores[]>;
+  /** the evals file the collector reads, its evaluators and its problems */
+  evalsStatus(): Promise<EvalsStatus>;
 };
 export type CollectorMethod = keyof CollectorApi;
+
+/**
+ * Who answers llm_judge evaluators: an OpenAI-compatible endpoint (plain data, the worker calls
+ * it itself), or `main`: the worker asks the main thread, which asks VS Code's language models.
+ */
+export type JudgeOption = ({ kind: 'openai' } & OpenAiJudgeOptions) | { kind: 'main' };
 
 export interface CollectorWorkerOptions {
   dataDir: string;
@@ -21,6 +51,11 @@ export interface CollectorWorkerOptions {
   priceOverrides?: Record<string, PriceOverride>;
   /** folder of prompt files served by GET /api/v1/prompts/:name */
   promptsDir?: string;
+  /** the workspace's `.stacklens/evals.json` (absolute); without it no evaluator runs */
+  evalsFile?: string;
+  /** absent: llm_judge evaluators skip their spans ("no judge configured") */
+  judge?: JudgeOption;
+  budget?: BudgetOptions;
 }
 
 export interface CollectorStatus {
@@ -36,6 +71,8 @@ export interface CollectorStatus {
 
 export type MainToWorker =
   | { kind: 'request'; id: number; method: CollectorMethod; args: unknown[] }
+  | { kind: 'judgeAnswer'; id: number; ok: true; text: string }
+  | { kind: 'judgeAnswer'; id: number; ok: false; error: string }
   | { kind: 'shutdown' };
 
 export type WorkerToMain =
@@ -43,4 +80,6 @@ export type WorkerToMain =
   | { kind: 'response'; id: number; ok: false; error: string }
   | { kind: 'event'; event: 'change'; data: StoreChange }
   | { kind: 'event'; event: 'status'; data: CollectorStatus }
+  /** an llm_judge evaluator's prompt, for the main thread's judge */
+  | { kind: 'judge'; id: number; prompt: string }
   | { kind: 'closed' };

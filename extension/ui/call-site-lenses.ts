@@ -6,12 +6,13 @@ import * as vscode from 'vscode';
 import type { CallSite, TraceDetail, TraceSummary } from '../server/model';
 import type { CollectorApi } from '../server/rpc';
 import { coalesce } from './coalesce';
-import { lensTitle } from './format';
-import { buildNameIndex, lensesForDocument, type DocumentLens, type LensTarget, type NameEntry } from './lens-index';
+import { lensTitle, passTrendText, type EvalTrend } from './format';
+import { buildNameIndex, evalTrends, lensesForDocument, type DocumentLens, type LensTarget, type NameEntry } from './lens-index';
 
 /** How many recent traces feed the name index, and how many of them are read span by span. */
 const NAME_TRACES = 500;
 const NAME_DETAILS = 20;
+const WEEK_MS = 7 * 86_400_000;
 
 class CallSiteLens extends vscode.CodeLens {
   constructor(
@@ -25,6 +26,7 @@ class CallSiteLens extends vscode.CodeLens {
 export class CallSiteLensProvider implements vscode.CodeLensProvider<CallSiteLens>, vscode.Disposable {
   private sites: CallSite[] = [];
   private names = new Map<string, NameEntry>();
+  private trends = new Map<string, EvalTrend>();
   private readonly details = new Map<string, { print: string; detail: TraceDetail }>();
   private readonly changed = new vscode.EventEmitter<void>();
   private readonly refreshSoon = coalesce(() => void this.refresh(), 300);
@@ -86,9 +88,25 @@ export class CallSiteLensProvider implements vscode.CodeLensProvider<CallSiteLen
       const details = await this.recentDetails(traces.slice(0, NAME_DETAILS));
       this.sites = sites;
       this.names = buildNameIndex(traces, details);
+      this.trends = await this.weeklyTrends();
       this.changed.fire();
     } catch (err) {
       this.log.warn(`CodeLens data could not be refreshed: ${(err as Error).message}`);
+    }
+  }
+
+  /** Eval pass rates per call site, the last 7 days against the 7 before; none when the collector cannot say. */
+  private async weeklyTrends(): Promise<Map<string, EvalTrend>> {
+    const now = Date.now();
+    try {
+      const [thisWeek, lastWeek] = await Promise.all([
+        this.collector.evalCallSites({ since: now - WEEK_MS }),
+        this.collector.evalCallSites({ since: now - 2 * WEEK_MS, until: now - WEEK_MS }),
+      ]);
+      return evalTrends(thisWeek, lastWeek);
+    } catch (err) {
+      this.log.warn(`eval pass rates for the CodeLenses could not be read: ${(err as Error).message}`);
+      return new Map();
     }
   }
 
@@ -121,15 +139,17 @@ export class CallSiteLensProvider implements vscode.CodeLensProvider<CallSiteLen
       this.sites,
       this.names,
       folders,
+      this.trends,
     );
     return lenses.map((lens) => new CallSiteLens(document.lineAt(lens.line).range, lens));
   }
 
   resolveCodeLens(codeLens: CallSiteLens): CallSiteLens {
     const { figures, target } = codeLens.lens;
+    const trend = figures.evals && passTrendText(figures.evals);
     codeLens.command = {
       title: lensTitle(figures, Date.now()),
-      tooltip: `Latest runs of ${target.name}`,
+      tooltip: `Latest runs of ${target.name}${trend ? `\nEval verdicts: ${figures.evals!.runs} in the last 7 days, ${figures.evals!.last_week_runs} in the 7 before` : ''}`,
       command: 'stacklens.showRuns',
       arguments: [target satisfies LensTarget],
     };

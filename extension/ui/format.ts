@@ -103,15 +103,39 @@ export interface LensFigures {
   unpriced_runs?: number;
   avg_score: number | null;
   last_run: number;
+  /** eval verdicts at this call site, this week against last week */
+  evals?: EvalTrend;
 }
 
-/** `12 runs · p50 1.2s · $0.034 · score 0.87 · 2m ago` */
+/** Pass rates of the eval verdicts of a call site in two windows: the last 7 days and the 7 before. */
+export interface EvalTrend {
+  /** verdicts of the last 7 days (pass and fail labels), and the share that passed */
+  runs: number;
+  pass_rate: number | null;
+  last_week_runs: number;
+  last_week_pass_rate: number | null;
+}
+
+/** `pass 92% ↑ from 80%`: the share of eval verdicts that passed this week, against last week. */
+export function passTrendText(t: EvalTrend): string | null {
+  if (t.pass_rate === null) return null;
+  const now = Math.round(t.pass_rate * 100);
+  const text = `pass ${now}%`;
+  if (t.last_week_pass_rate === null) return text;
+  const before = Math.round(t.last_week_pass_rate * 100);
+  if (now === before) return `${text} = last week`;
+  return `${text} ${now > before ? '↑' : '↓'} from ${before}%`;
+}
+
+/** `12 runs · p50 1.2s · $0.034 · score 0.87 · pass 92% ↑ from 80% · 2m ago` */
 export function lensTitle(f: LensFigures, now: number): string {
   const parts = [`${f.runs} ${f.runs === 1 ? 'run' : 'runs'}`, `p50 ${formatDuration(f.p50_ms)}`];
   const unpriced = f.unpriced_runs ?? 0;
   // Zero with nothing unpriced is a site without model usage (a tool, a retrieval): no cost to show.
   if (f.total_cost_usd > 0 || unpriced > 0) parts.push(formatCost(f.total_cost_usd, unpriced));
   if (f.avg_score !== null) parts.push(`score ${trimZero(f.avg_score.toFixed(2))}`);
+  const trend = f.evals ? passTrendText(f.evals) : null;
+  if (trend) parts.push(trend);
   parts.push(formatAgo(f.last_run, now));
   return parts.join(SEPARATOR);
 }

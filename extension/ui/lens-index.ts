@@ -2,7 +2,8 @@
 // of the store (spans with a code location) and a name index of recent spans without one. Pure:
 // provideCodeLenses calls it on every keystroke-triggered request, so it does no I/O.
 import type { CallSite, StoredSpan, TraceDetail, TraceSummary } from '../server/model';
-import type { LensFigures } from './format';
+import type { CallSiteScores } from '../server/rpc';
+import type { EvalTrend, LensFigures } from './format';
 import { findNamedCalls } from './named-calls';
 import { matchesDocument } from './source-paths';
 
@@ -102,11 +103,41 @@ export interface LensDocument {
   lineCount: number;
 }
 
+const siteKey = (file: string, line: number) => `${file}\0${line}`;
+
+/** Eval pass rates per call site (file, line), this week (`thisWeek`) against the week before. */
+export function evalTrends(thisWeek: readonly CallSiteScores[], lastWeek: readonly CallSiteScores[]): Map<string, EvalTrend> {
+  const trends = new Map<string, EvalTrend>();
+  const at = (s: CallSiteScores) => {
+    const key = siteKey(s.code_file, s.code_line);
+    let t = trends.get(key);
+    if (!t) trends.set(key, (t = { runs: 0, pass_rate: null, last_week_runs: 0, last_week_pass_rate: null }));
+    return t;
+  };
+  for (const s of thisWeek) Object.assign(at(s), { runs: s.runs, pass_rate: s.pass_rate });
+  for (const s of lastWeek) Object.assign(at(s), { last_week_runs: s.runs, last_week_pass_rate: s.pass_rate });
+  return trends;
+}
+
+/** Two sites' trends as one (the same line under two recorded paths), weighted by verdicts. */
+function mergeTrends(a: EvalTrend | undefined, b: EvalTrend | undefined): EvalTrend | undefined {
+  if (!a || !b) return a ?? b;
+  const rate = (x: number | null, nx: number, y: number | null, ny: number) =>
+    x === null ? y : y === null ? x : nx + ny > 0 ? (x * nx + y * ny) / (nx + ny) : x;
+  return {
+    runs: a.runs + b.runs,
+    pass_rate: rate(a.pass_rate, a.runs, b.pass_rate, b.runs),
+    last_week_runs: a.last_week_runs + b.last_week_runs,
+    last_week_pass_rate: rate(a.last_week_pass_rate, a.last_week_runs, b.last_week_pass_rate, b.last_week_runs),
+  };
+}
+
 export function lensesForDocument(
   doc: LensDocument,
   sites: readonly (CallSite & { unpriced_runs?: number })[],
   names: ReadonlyMap<string, NameEntry>,
   folders: readonly string[],
+  trends: ReadonlyMap<string, EvalTrend> = new Map(),
 ): DocumentLens[] {
   const lenses: DocumentLens[] = [];
   // The same line may come from several recorded paths (host and container): one lens per name.
@@ -123,6 +154,8 @@ export function lensesForDocument(
       avg_score: site.score_count > 0 ? site.avg_score : null,
       last_run: site.last_run,
     };
+    const trend = trends.get(siteKey(site.code_file, site.code_line));
+    if (trend) figures.evals = trend;
     const target: LensTarget = {
       name: site.name, codeFiles: [site.code_file], codeLine: site.code_line,
       lastTraceId: site.last_trace_id, lastSpanId: site.last_span_id,
@@ -169,6 +202,8 @@ function mergeInto(into: { lens: DocumentLens; scoreCount: number }, f: LensFigu
     avg_score: avg,
     last_run: Math.max(a.last_run, f.last_run),
   };
+  const evals = mergeTrends(a.evals, f.evals);
+  if (evals) lens.figures.evals = evals;
   into.scoreCount = scores;
   lens.target.codeFiles.push(...target.codeFiles);
   if (f.last_run > a.last_run) {

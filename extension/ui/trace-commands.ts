@@ -22,7 +22,8 @@ export function parseTraceId(text: string): string | null {
   return /^[0-9a-f]{32}$/.test(id) ? id : null;
 }
 
-function traceIdOf(arg: unknown): string | null {
+/** The trace a command was given: an id (pasted, from a panel), or a node of the Traces tree. */
+export function traceIdOf(arg: unknown): string | null {
   if (typeof arg === 'string') return parseTraceId(arg);
   const node = arg as TraceTreeNode | undefined;
   if (node?.type === 'trace') return node.summary.trace_id;

@@ -39,6 +39,12 @@ export class TracePanels implements vscode.Disposable {
     return [...this.panels.keys()];
   }
 
+  /** The trace of the panel in front (the active one, else a visible one), for commands run from the palette. */
+  get focusedTraceId(): string | undefined {
+    const panels = [...this.panels.values()];
+    return (panels.find((p) => p.panel.active) ?? panels.find((p) => p.panel.visible))?.traceId;
+  }
+
   onStoreChange(change: StoreChange): void {
     for (const id of change.trace_ids) this.panels.get(id)?.updateSoon();
   }
@@ -58,6 +64,7 @@ export class TracePanel implements vscode.Disposable {
   readonly panel: vscode.WebviewPanel;
   private ready = false;
   private pendingFocus: string | undefined;
+  private pendingPostmortem = false;
   private readonly subscriptions: vscode.Disposable[] = [];
   readonly updateSoon: Coalesced;
 
@@ -123,9 +130,34 @@ export class TracePanel implements vscode.Disposable {
         }
         await this.load('showTrace');
         return;
+      case 'runEvals':
+        await vscode.commands.executeCommand('stacklens.runEvals', this.traceId);
+        return;
+      case 'requestPostmortem':
+        await this.loadPostmortem();
+        return;
       case 'log':
         this.ctx.log[message.level](`[panel] ${message.message}`);
         return;
+    }
+  }
+
+  /** Shows the Postmortem tab (the panel asks for it once it is ready, if it is not yet). */
+  showPostmortem(): void {
+    this.panel.reveal();
+    if (this.ready) void this.loadPostmortem();
+    else this.pendingPostmortem = true;
+  }
+
+  private async loadPostmortem(): Promise<void> {
+    const traceId = this.traceId;
+    try {
+      const pm = await this.ctx.collector.postmortem(traceId);
+      if (traceId !== this.traceId) return;
+      if (!pm) this.post({ type: 'postmortemError', message: `Trace ${traceId} is not in the store: there is nothing to analyse.` });
+      else this.post({ type: 'showPostmortem', postmortem: pm });
+    } catch (err) {
+      this.post({ type: 'postmortemError', message: `The postmortem could not be built: ${(err as Error).message}` });
     }
   }
 
@@ -144,6 +176,10 @@ export class TracePanel implements vscode.Disposable {
         const focusSpanId = this.pendingFocus;
         this.pendingFocus = undefined;
         this.post({ type: 'showTrace', detail, ...(focusSpanId ? { focusSpanId } : {}) });
+        if (this.pendingPostmortem) {
+          this.pendingPostmortem = false;
+          await this.loadPostmortem();
+        }
       } else {
         this.post({ type: 'traceUpdated', detail });
       }

@@ -31,6 +31,13 @@ export interface ConfigureOptions {
   /** called for every export failure; by default each distinct failure is printed once to stderr */
   onExportError?: (error: Error) => void;
   export?: ExportOptions;
+  /**
+   * With a hard budget limit set in StackLens and reached, wrapped clients refuse new calls with
+   * BudgetExceededError before sending them (default true; env STACKLENS_ENFORCE_BUDGET=false).
+   */
+  enforceBudget?: boolean;
+  /** how old the cached budget answer may get before it is asked again, in the background (default 5000 ms) */
+  budgetRefreshMs?: number;
 }
 
 export interface Config {
@@ -40,6 +47,8 @@ export interface Config {
   captureContent: boolean;
   onExportError: ((error: Error) => void) | null;
   export: Required<ExportOptions>;
+  enforceBudget: boolean;
+  budgetRefreshMs: number;
 }
 
 const EXPORT_DEFAULTS: Required<ExportOptions> = {
@@ -104,6 +113,13 @@ function build(apiKey: string | null, endpoint: string, options: ConfigureOption
   if (options.onExportError !== undefined && typeof options.onExportError !== 'function') {
     throw new ValidationError('onExportError', 'configure(): onExportError must be a function.');
   }
+  if (options.enforceBudget !== undefined && typeof options.enforceBudget !== 'boolean') {
+    throw new ValidationError('enforceBudget', `configure(): enforceBudget must be true or false, got ${describe(options.enforceBudget)}.`);
+  }
+  const refresh = options.budgetRefreshMs;
+  if (refresh !== undefined && (typeof refresh !== 'number' || !Number.isInteger(refresh) || refresh < 0)) {
+    throw new ValidationError('budgetRefreshMs', `configure(): budgetRefreshMs must be a whole number of milliseconds ≥ 0, got ${describe(refresh)}.`);
+  }
   const exportOptions = { ...EXPORT_DEFAULTS };
   for (const [key, value] of Object.entries(options.export ?? {})) {
     if (!(key in EXPORT_DEFAULTS)) {
@@ -122,6 +138,8 @@ function build(apiKey: string | null, endpoint: string, options: ConfigureOption
     captureContent: options.captureContent ?? true,
     onExportError: options.onExportError ?? null,
     export: exportOptions,
+    enforceBudget: options.enforceBudget ?? !/^(0|false|off|no)$/i.test(process.env.STACKLENS_ENFORCE_BUDGET?.trim() ?? ''),
+    budgetRefreshMs: refresh ?? 5000,
   };
 }
 

@@ -38,3 +38,20 @@ export class ApiError extends StackLensError {
     this.statusCode = statusCode;
   }
 }
+
+/**
+ * The collector's monthly budget has a hard limit and it is reached: a wrapped client refused the
+ * call before sending it. `tag` is set when a per-tag limit was the one reached.
+ */
+export class BudgetExceededError extends StackLensError {
+  constructor(
+    message: string,
+    readonly spentUsd: number,
+    readonly limitUsd: number,
+    /** YYYY-MM (UTC), the month the spend counts towards */
+    readonly month: string,
+    readonly tag: string | null = null,
+  ) {
+    super(message);
+  }
+}

@@ -1,7 +1,8 @@
 // The `stacklens` SDK: seed 001's API in TypeScript, plus seed 004's rollups and the client
 // wrappers. See sdk/README.md.
 export { configure, DEFAULT_ENDPOINT, type ConfigureOptions, type ExportOptions } from './config';
-export { StackLensError, ConfigurationError, ValidationError, AuthError, ApiError } from './errors';
+export { StackLensError, ConfigurationError, ValidationError, AuthError, ApiError, BudgetExceededError } from './errors';
+export { checkBudget, refreshBudget, type BudgetStatus } from './budget';
 export { trace, startTrace, span, currentSpan, type SpanOptions, type TraceOptions } from './tracer';
 export { traced, type TracedOptions } from './traced';
 export type { Span, CostShare, ScoreOptions } from './span';

@@ -21,10 +21,12 @@ export interface RequestOptions {
   apiKey: string | null;
   body?: string;
   timeoutMs: number;
+  /** the request does not keep the process alive (a background look-up a short script need not wait for) */
+  unref?: boolean;
 }
 
 /** Resolves with any HTTP answer; rejects only when no answer came (refused, reset, timed out). */
-export function send({ method, url, apiKey, body, timeoutMs }: RequestOptions): Promise<Reply> {
+export function send({ method, url, apiKey, body, timeoutMs, unref }: RequestOptions): Promise<Reply> {
   return new Promise((resolve, reject) => {
     const headers: Record<string, string> = { accept: 'application/json' };
     if (apiKey) headers.authorization = `Bearer ${apiKey}`;
@@ -42,6 +44,7 @@ export function send({ method, url, apiKey, body, timeoutMs }: RequestOptions): 
         resolve({ status: response.statusCode ?? 0, retryAfter: Number.isFinite(retryAfter) ? retryAfter : null, body: Buffer.concat(chunks).toString('utf8') });
       });
     });
+    if (unref) request.on('socket', (socket) => socket.unref());
     request.setTimeout(timeoutMs, () => request.destroy(Object.assign(new Error(`no answer within ${timeoutMs} ms`), { code: 'ETIMEDOUT' })));
     request.on('error', reject);
     request.end(body);

@@ -166,4 +166,15 @@ describe('a person using StackLens in VS Code (installed .vsix, code-server + Ch
     await page.locator('.tabs-container .tab.active', { hasText: PROGRAM_FILE }).waitFor({ timeout: 5000 });
     await snap('go-to-source');
   });
+
+  step('the usage dashboard counts the program\'s model calls and draws their cost by model by day', async () => {
+    // one webview on screen, so the dashboard's frame is the one found
+    await workbench.runCommand(page, 'View: Close All Editors');
+    await workbench.runCommand(page, 'StackLens: Open Usage Dashboard');
+    const dashboard = workbench.webviewContent(page);
+    const calls = dashboard.locator('[data-kpi="calls"] .kpi-value');
+    await waitFor(`${RUNS} model calls on the dashboard`, 30_000, async () => (await calls.innerText().catch(() => '')).trim() === String(RUNS) || undefined, () => calls.innerText().catch(() => 'no dashboard yet'));
+    await dashboard.locator('[data-card="by-day"] rect[data-model="gpt-4o-mini"]').first().waitFor({ timeout: 10_000 });
+    await snap('dashboard');
+  });
 });

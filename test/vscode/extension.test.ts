@@ -123,6 +123,8 @@ describe('StackLens inside VS Code', function () {
         trace_id: traceId, span_id: agentRoots[i], name: 'agent-run', kind: 'agent', start_time: start, duration_ms: duration,
         model: 'gpt-4o-mini', provider: 'openai', input_tokens: 200, output_tokens: 150, cost_usd: [0.01, 0.012, 0.012][i],
         code_file: `/app/${FIXTURE}`, code_line: LINES.agentRun, code_function: 'answer',
+        // the third run fails: its lookup failed and the agent gave up (the root's status is the trace's)
+        ...(i === 2 ? { status: 'error', status_message: 'could not answer: order 17 not found' } : {}),
       };
       const child = {
         trace_id: traceId, span_id: i === 2 ? failedChild : hex(8), parent_span_id: agentRoots[i], name: 'lookup-order', kind: 'tool',

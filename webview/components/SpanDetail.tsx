@@ -19,7 +19,7 @@ function ScoreList({ scores }: { scores: Score[] }): JSX.Element {
           <div class="score-head">
             <span class="score-name">{s.name}</span>
             <span class="score-value">{Number.isInteger(s.value) ? String(s.value) : s.value.toFixed(3)}</span>
-            {s.label && <span class="tag">{s.label}</span>}
+            {s.label && <span class={`tag score-label${s.label === 'pass' ? ' is-pass' : s.label === 'fail' ? ' is-fail' : ''}`}>{s.label}</span>}
             <span class="spacer" />
             <span class="muted">{s.source}</span>
           </div>

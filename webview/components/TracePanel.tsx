@@ -4,13 +4,14 @@ import type { JSX } from 'preact';
 import { useEffect, useErrorBoundary } from 'preact/hooks';
 import type { TraceDetail } from '../../extension/server/model';
 import { logToHost, postToHost } from '../host';
-import { detail, layout, modelCosts, selectedIndex, sideTab, status } from '../store';
+import { detail, layout, modelCosts, postmortem, postmortemRequested, selectedIndex, sideTab, status } from '../store';
 import { Button } from '../ui/toolkit';
 import { CostBreakdown } from './CostBreakdown';
 import { Icon } from './Icon';
 import { KpiRow } from './KpiRow';
 import { Legend } from './Legend';
 import { PanelMessage } from './PanelMessage';
+import { PostmortemView } from './PostmortemView';
 import { ReplayBar } from './ReplayBar';
 import { SpanDetail } from './SpanDetail';
 import { Waterfall } from './Waterfall';
@@ -27,6 +28,23 @@ function TraceHeader({ d }: { d: TraceDetail }): JSX.Element {
           {t.status === 'error' ? 'error' : t.status === 'ok' ? 'ok' : 'running or unset'}
         </span>
         {s.kind === 'loading' && <span class="muted">loading {s.traceId}…</span>}
+        <span class="spacer" />
+        <div class="trace-actions">
+          <Button appearance="secondary" data-action="run-evals" title="Run the workspace's evaluators (.stacklens/evals.json) on every span of this trace" onClick={() => postToHost({ type: 'runEvals' })}>
+            Run evals
+          </Button>
+          <Button
+            appearance="secondary"
+            data-action="postmortem"
+            title="Five whys: the failing chain, root cause, retries, critical path and the most expensive spans"
+            onClick={() => {
+              postmortemRequested();
+              postToHost({ type: 'requestPostmortem' });
+            }}
+          >
+            Postmortem
+          </Button>
+        </div>
       </div>
       <div class="trace-meta">
         <span class="mono">trace {t.trace_id}</span>
@@ -59,9 +77,16 @@ function SidePane({ d }: { d: TraceDetail }): JSX.Element {
         <button type="button" role="tab" aria-selected={tab === 'costs'} data-tab="costs" onClick={() => (sideTab.value = 'costs')}>
           Cost by model <span class="count">{costs.length}</span>
         </button>
+        {postmortem.value.kind !== 'none' && (
+          <button type="button" role="tab" aria-selected={tab === 'postmortem'} data-tab="postmortem" onClick={() => (sideTab.value = 'postmortem')}>
+            Postmortem
+          </button>
+        )}
       </div>
       <div class="side-body" role="tabpanel">
-        {tab === 'costs' ? (
+        {tab === 'postmortem' ? (
+          <PostmortemView />
+        ) : tab === 'costs' ? (
           <CostBreakdown rows={costs} />
         ) : i >= 0 ? (
           <SpanDetail span={l.spans[i]} traceStart={l.traceStart} scores={d.scores} isRoot={l.parent[i] < 0} />

@@ -5,7 +5,7 @@ import { captureCallSite } from '../call-site';
 import { currentConfig } from '../config';
 import { now, type ActiveSpan } from '../span';
 import type { LlmRecord } from '../validate';
-import { errorAttributes, instrument, isStream, numberOrNull, observeResult, observeStream, openLlmSpan, stringOrNull, withCallSite } from './instrument';
+import { errorAttributes, guardBudget, instrument, isStream, numberOrNull, observeResult, observeStream, openLlmSpan, stringOrNull, withCallSite } from './instrument';
 
 export interface WrapAnthropicOptions {
   /** provider sent with each span (default "anthropic") */
@@ -22,6 +22,7 @@ export function wrapAnthropic<T extends object>(client: T, options: WrapAnthropi
   }
   const tracedCreate = (create: (...args: any[]) => any, owner: object) =>
     function createMessage(params: any, ...rest: any[]) {
+      guardBudget('messages.create', params?.model);
       const call = new MessageCall(openLlmSpan(`chat ${params?.model ?? 'unknown model'}`, createMessage), provider, params, server);
       let result: unknown;
       try {
@@ -42,6 +43,8 @@ export function wrapAnthropic<T extends object>(client: T, options: WrapAnthropi
     // create is traced, and the span (with the user's call site) comes from there.
     'messages.stream': (stream, owner) =>
       function streamMessage(...args: any[]) {
+        // refused here, synchronously, rather than later as an error event of the stream
+        guardBudget('messages.stream', args[0]?.model);
         const site = captureCallSite(streamMessage, true);
         const messages = Object.create(owner, { create: { value: tracedCreate((owner as { create: (...a: any[]) => any }).create, owner) } });
         return withCallSite(site, () => stream.apply(messages, args));

@@ -2,8 +2,10 @@
 // (leaving the user's client object untouched), and observers for the clients' results that
 // keep their exact types: APIPromise stays an APIPromise (.withResponse() keeps working),
 // a Stream stays a Stream (for await, tee(), toReadableStream()).
+import { refuseOverBudget, tagsInScope } from '../budget';
 import { captureCallSite, type CallSiteCapture } from '../call-site';
-import { openSpan } from '../tracer';
+import { currentConfig } from '../config';
+import { currentSpan, openSpan } from '../tracer';
 import type { ActiveSpan } from '../span';
 
 export type MethodFactory = (original: (...args: any[]) => any, owner: object) => (...args: any[]) => any;
@@ -56,6 +58,16 @@ export function withCallSite<T>(site: CallSiteCapture, run: () => T): T {
   } finally {
     inheritedSite = previous;
   }
+}
+
+/**
+ * Before a client call is sent: BudgetExceededError when a hard budget limit is reached (see
+ * ../budget.ts). Thrown synchronously, as ConfigurationError is, so no span is opened and
+ * nothing is sent; the running span records the error if the caller lets it through.
+ */
+export function guardBudget(method: string, model: unknown): void {
+  const what = `${method}${typeof model === 'string' ? ` (${model})` : ''}`;
+  refuseOverBudget(currentConfig(), what, tagsInScope(currentSpan() as ActiveSpan | undefined));
 }
 
 /** Opens the llm span of one client call, as a child of the running span. */

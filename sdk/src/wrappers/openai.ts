@@ -4,7 +4,7 @@
 import { currentConfig } from '../config';
 import { now, type ActiveSpan } from '../span';
 import type { LlmRecord } from '../validate';
-import { errorAttributes, instrument, isStream, numberOrNull, observeResult, observeStream, openLlmSpan, stringOrNull } from './instrument';
+import { errorAttributes, guardBudget, instrument, isStream, numberOrNull, observeResult, observeStream, openLlmSpan, stringOrNull } from './instrument';
 
 export interface WrapOpenAIOptions {
   /** provider sent with each span; guessed from the client's baseURL, else "openai" */
@@ -47,6 +47,7 @@ export function wrapOpenAI<T extends object>(client: T, options: WrapOpenAIOptio
   return instrument(client, {
     'chat.completions.create': (create, owner) =>
       function createChatCompletion(params: any, ...rest: any[]) {
+        guardBudget('chat.completions.create', params?.model);
         const span = openLlmSpan(`chat ${params?.model ?? 'unknown model'}`, createChatCompletion);
         let request = params;
         let hideUsageChunk = false;
@@ -70,6 +71,7 @@ export function wrapOpenAI<T extends object>(client: T, options: WrapOpenAIOptio
       },
     'responses.create': (create, owner) =>
       function createResponse(params: any, ...rest: any[]) {
+        guardBudget('responses.create', params?.model);
         const span = openLlmSpan(`responses ${params?.model ?? 'unknown model'}`, createResponse);
         const call = new ResponseCall(span, provider, params, server);
         let result: unknown;

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { MAX_LOG_CHARS, panelCsp, panelHtml, parseWebviewMessage } from '../../../webview/protocol';
+import { MAX_LOG_CHARS, MAX_SQL_CHARS, panelCsp, panelHtml, parseDashboardMessage, parseWebviewMessage } from '../../../webview/protocol';
 
 describe('webview → host message validation', () => {
   it('accepts each message the panel sends', () => {
@@ -52,5 +52,42 @@ describe('panel page', () => {
     assert.match(html, /<script nonce="abc" src="https:\/\/r\/dist\/webview\.js\?a=&quot;b&quot;"><\/script>/);
     assert.match(html, /<div id="root"><\/div>/);
     assert.equal((html.match(/<script/g) ?? []).length, 1);
+  });
+});
+
+describe('dashboard → host message validation', () => {
+  it('accepts each message the dashboard sends', () => {
+    assert.deepEqual(parseDashboardMessage({ type: 'ready' }), { type: 'ready' });
+    assert.deepEqual(parseDashboardMessage({ type: 'requestUsage', since: 1000, until: null }), { type: 'requestUsage', since: 1000, until: null });
+    assert.deepEqual(parseDashboardMessage({ type: 'requestUsage', since: 1000, until: 2000 }), { type: 'requestUsage', since: 1000, until: 2000 });
+    assert.deepEqual(parseDashboardMessage({ type: 'openTrace', traceId: 'b'.repeat(32) }), { type: 'openTrace', traceId: 'b'.repeat(32) });
+    assert.deepEqual(parseDashboardMessage({ type: 'runSql', id: 3, sql: 'SELECT 1' }), { type: 'runSql', id: 3, sql: 'SELECT 1' });
+    assert.deepEqual(parseDashboardMessage({ type: 'openBudgetSettings', setting: 'x' }), { type: 'openBudgetSettings' });
+    assert.deepEqual(parseDashboardMessage({ type: 'copy', text: 'a\tb' }), { type: 'copy', text: 'a\tb' });
+  });
+
+  it('refuses malformed ranges, trace ids, queries and unknown types', () => {
+    const bad: unknown[] = [
+      { type: 'requestUsage', since: -1, until: null },
+      { type: 'requestUsage', since: 2000, until: 1000 },
+      { type: 'requestUsage', since: '7d', until: null },
+      { type: 'requestUsage', since: 1000 },
+      { type: 'openTrace', traceId: 'not-a-trace' },
+      { type: 'runSql', id: 1, sql: '   ' },
+      { type: 'runSql', id: -1, sql: 'SELECT 1' },
+      { type: 'runSql', id: 1, sql: 'x'.repeat(MAX_SQL_CHARS + 1) },
+      { type: 'showTrace' },
+      { type: 'runEvals' },
+    ];
+    for (const m of bad) assert.equal(parseDashboardMessage(m), null, JSON.stringify(m).slice(0, 80));
+  });
+
+  it('accepts the panel toolbar actions (run evals, postmortem) with no fields', () => {
+    assert.deepEqual(parseWebviewMessage({ type: 'runEvals', traceId: 'x' }), { type: 'runEvals' });
+    assert.deepEqual(parseWebviewMessage({ type: 'requestPostmortem' }), { type: 'requestPostmortem' });
+  });
+
+  it('titles the page of either webview as asked, escaped', () => {
+    assert.match(panelHtml({ cspSource: 'x', nonce: 'n', scriptUri: 's', title: 'StackLens <dashboard>' }), /<title>StackLens &lt;dashboard&gt;<\/title>/);
   });
 });
