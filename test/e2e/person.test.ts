@@ -118,14 +118,25 @@ describe('a person using StackLens in VS Code (installed .vsix, code-server + Ch
 
   step('clicking the CodeLens lists the latest runs, and choosing one opens the trace panel at that span', async () => {
     const llmLine = lineOf(programLines, `span('${LLM_SPAN_NAME}'`);
-    // the lens of the LLM call: the one in the view zone just above its line
-    const lenses = await page.locator('.monaco-editor .codelens-decoration a').all();
-    const tops = await Promise.all(lenses.map((l) => l.boundingBox().then((b) => b?.y ?? 0)));
-    const lineTop = await page.locator('.margin-view-overlays .line-numbers', { hasText: new RegExp(`^${llmLine}$`) }).first().boundingBox();
-    assert.ok(lineTop, `line ${llmLine} of ${PROGRAM_FILE} is not visible in the editor`);
-    const above = lenses.map((l, i) => ({ l, dy: lineTop.y - tops[i]! })).filter((x) => x.dy > 0).sort((a, b) => a.dy - b.dy)[0];
-    assert.ok(above, `no CodeLens above line ${llmLine} (${LLM_SPAN_NAME})`);
-    assert.match(await above.l.innerText(), new RegExp(`^${RUNS} runs · p50 .*\\$`), `the lens above the LLM call shows no cost`);
+    // the lens of the LLM call: the one in the view zone just above its line. Lenses refresh
+    // (debounced) as aggregates change, so wait for the one that carries the cost.
+    const lensAbove = async () => {
+      const lenses = await page.locator('.monaco-editor .codelens-decoration a').all();
+      const tops = await Promise.all(lenses.map((l) => l.boundingBox().then((b) => b?.y ?? 0)));
+      const lineTop = await page.locator('.margin-view-overlays .line-numbers', { hasText: new RegExp(`^${llmLine}$`) }).first().boundingBox();
+      assert.ok(lineTop, `line ${llmLine} of ${PROGRAM_FILE} is not visible in the editor`);
+      return lenses.map((l, i) => ({ l, dy: lineTop.y - tops[i]! })).filter((x) => x.dy > 0).sort((a, b) => a.dy - b.dy)[0];
+    };
+    const costed = new RegExp(`^${RUNS} runs · p50 .*\\$`);
+    const above = await waitFor(
+      `the lens above line ${llmLine} (${LLM_SPAN_NAME}) to show ${RUNS} runs and their cost`,
+      15_000,
+      async () => {
+        const found = await lensAbove();
+        return found && costed.test(await found.l.innerText()) ? found : undefined;
+      },
+      async () => (await page.locator('.codelens-decoration').allInnerTexts()).join(' | '),
+    );
     await above.l.click();
 
     const picks = page.locator('.quick-input-widget .monaco-list-row');
