@@ -11,6 +11,8 @@ import type { TraceSummary } from './model';
 import { VERSION } from './version';
 import { parseHeader } from './forward/endpoint';
 import { parseCustomPattern } from './privacy';
+import { runExport, runImport, TRACE_FILE_USAGE } from './trace-files/cli';
+import { newKeyHex, readKeyFile } from './store/key-file';
 
 const USAGE = `stacklens ${VERSION} — local LLM tracing collector
 
@@ -21,8 +23,12 @@ Usage:
                   [--budget-warn-pct 80] [--budget-tags tag=USD,tag=USD]
                   [--forward URL [--forward-header NAME=VALUE ...]] [--no-content]
                   [--redact NAME=REGEX ...] [--redact-cards] [--no-default-redaction]
+                  [--key-file FILE]
   stacklens traces [--data DIR | --url URL] [--token T] [--limit 20] [--model M]
                    [--status ok|error] [--tag T] [--since 24h] [--q TEXT] [--json]
+                   [--key-file FILE]
+  stacklens keygen > FILE
+${TRACE_FILE_USAGE}
 ${EVAL_USAGE}
 
   --port 0 picks a free port. The data folder defaults to $STACKLENS_DATA or ~/.stacklens.
@@ -33,17 +39,32 @@ ${EVAL_USAGE}
   falls short, 2 on a usage error or when there are no scores to judge.
   --forward sends every stored span on to an OTLP/HTTP endpoint (a base URL gets /v1/traces);
   --no-content keeps metadata only; --redact adds a pattern to the default redaction of API
-  keys, tokens and emails (docs/privacy.md). --forward-header and --redact may be repeated.`;
+  keys, tokens and emails (docs/privacy.md). --forward-header and --redact may be repeated.
+  --key-file encrypts the store at rest (AES-256-GCM): a new data folder becomes encrypted with
+  that key, and an encrypted one opens only with it (traces reading the folder directly needs it
+  too). The file holds 32 raw bytes, 64 hex digits or base64 of 32 bytes. \`keygen\` prints a new
+  key in hex: create the file readable by you alone, e.g. (umask 077; stacklens keygen > ~/.stacklens.key),
+  and keep a copy elsewhere: a lost key means a lost store.`;
 
 const SERVE: ArgSpec = {
   port: 'number', data: 'string', token: 'string', prompts: 'string', 'retention-days': 'number', 'max-spans': 'number',
   evals: 'string', 'judge-url': 'string', 'judge-model': 'string',
   'budget-usd': 'number', 'budget-hard': 'boolean', 'budget-warn-pct': 'number', 'budget-tags': 'string',
   forward: 'string', 'forward-header': 'string', 'no-content': 'boolean', redact: 'string', 'redact-cards': 'boolean', 'no-default-redaction': 'boolean',
+  'key-file': 'string',
 };
 /** flags that may be given more than once: parseArgs keeps one value, so they are taken out first */
 const REPEATED = ['forward-header', 'redact'];
-const TRACES: ArgSpec = { data: 'string', url: 'string', token: 'string', limit: 'number', model: 'string', status: 'string', tag: 'string', since: 'string', q: 'string', json: 'boolean' };
+const TRACES: ArgSpec = { data: 'string', url: 'string', token: 'string', limit: 'number', model: 'string', status: 'string', tag: 'string', since: 'string', q: 'string', json: 'boolean', 'key-file': 'string' };
+
+/** The store's key from --key-file, if given; a readable-by-others file is worth a warning. */
+function encryptionKey(args: ReturnType<typeof parseArgs>): Buffer | undefined {
+  const file = args['key-file'] as string | undefined;
+  if (file === undefined) return undefined;
+  const { key, warning } = readKeyFile(path.resolve(file));
+  if (warning) process.stderr.write(`stacklens: warning: ${warning}\n`);
+  return key;
+}
 
 function defaultDataDir(): string {
   return process.env.STACKLENS_DATA || path.join(os.homedir(), '.stacklens');
@@ -73,6 +94,7 @@ async function serve(argv: string[]): Promise<void> {
     forward: forwardTarget(args.forward as string | undefined, repeated.values['forward-header']),
     captureContent: args['no-content'] !== true,
     redact: { defaults: args['no-default-redaction'] !== true, creditCards: args['redact-cards'] === true, patterns: repeated.values.redact.map(parseCustomPattern) },
+    encryptionKey: encryptionKey(args),
   });
   // The first line is a contract: scripts and tests read the URL from it.
   process.stdout.write(`StackLens collector listening on ${collector.url}\n`);
@@ -166,8 +188,12 @@ async function traces(argv: string[]): Promise<void> {
     const { openStore } = await import('./store');
     const { parseTraceFilter } = await import('./http/params');
     const { claimDataDir, releaseDataDir } = await import('./data-dir');
+    const key = encryptionKey(args);
     claimDataDir(dataDir);
-    const store = await openStore({ dataDir });
+    const store = await openStore({ dataDir, encryptionKey: key }).catch((err: Error) => {
+      releaseDataDir(dataDir);
+      throw err;
+    });
     try {
       list = await store.listTraces(parseTraceFilter(query));
     } finally {
@@ -185,6 +211,14 @@ async function main(): Promise<void> {
       return serve(rest);
     case 'traces':
       return traces(rest);
+    case 'export':
+      return runExport(rest, defaultDataDir());
+    case 'import':
+      return runImport(rest, defaultDataDir());
+    case 'keygen':
+      // hex: survives copy and paste into a file, a secret manager or VS Code
+      process.stdout.write(newKeyHex() + '\n');
+      return;
     case 'eval':
       // 1 means "the scores fell short"; anything that kept the gate from judging exits 2
       process.exitCode = await runEvalGate(rest).catch((err: Error) => {

@@ -32,6 +32,7 @@ import { logsRoute } from './ingest/logs-route';
 import { mcpRoute } from './mcp/route';
 import { createPrivacy, type RedactionOptions } from './privacy';
 import { gateStore } from './privacy/store-gate';
+import { traceFileRoutes } from './trace-files';
 
 export interface CollectorOptions {
   /** 0 picks a free port */
@@ -57,6 +58,8 @@ export interface CollectorOptions {
   captureContent?: boolean;
   /** secrets replaced with [REDACTED:kind] before storing or forwarding; the defaults are on */
   redact?: RedactionOptions;
+  /** 32 bytes: the store's journal and snapshots are encrypted with it (docs/store.md "Encryption at rest") */
+  encryptionKey?: Buffer;
 }
 
 export interface Collector {
@@ -97,7 +100,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   claimDataDir(options.dataDir);
   let store: Store;
   try {
-    store = await openStore({ dataDir: options.dataDir, retention: options.retention, snapshotIntervalMs: options.snapshotIntervalMs });
+    store = await openStore({ dataDir: options.dataDir, retention: options.retention, snapshotIntervalMs: options.snapshotIntervalMs, encryptionKey: options.encryptionKey });
   } catch (err) {
     releaseDataDir(options.dataDir);
     throw err;
@@ -117,6 +120,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     return spans[0];
   };
   routes.push(mcpRoute({ store, recordSpan }), logsRoute(new LogAttacher(unguardedStore, privacy)), forwardingRoute(forwarder));
+  routes.push(...traceFileRoutes(store, pricer, limits.maxDecompressedBytes));
   let port = options.port;
 
   const server = createServer((req, res) => {
@@ -374,7 +378,7 @@ function findRoute(routes: Route[], method: string, pathname: string): { route: 
     const allowed = routes.filter((r) => r.pattern.test(pathname)).map((r) => r.method);
     throw new HttpError(405, `${method} is not allowed on ${pathname}: use ${allowed.join(' or ')}`, { allow: allowed.join(', ') });
   }
-  throw new HttpError(404, `no route ${pathname}: see GET /healthz, POST /v1/traces, /api/v1/spans, /api/v1/scores, /api/v1/sql, /api/v1/traces/:id/evals, /v1/logs, /mcp, GET /api/v1/traces, /api/v1/traces/:id/postmortem, /api/v1/callsites, /api/v1/stats, /api/v1/budget, /api/v1/forwarding, /api/v1/evals, /api/v1/evals/summary, /api/v1/evals/callsites, /api/v1/prompts/:name`);
+  throw new HttpError(404, `no route ${pathname}: see GET /healthz, POST /v1/traces, /api/v1/spans, /api/v1/scores, /api/v1/sql, /api/v1/export, /api/v1/import, /api/v1/traces/:id/evals, /v1/logs, /mcp, GET /api/v1/traces, /api/v1/traces/:id/postmortem, /api/v1/traces/:id/export, /api/v1/callsites, /api/v1/stats, /api/v1/budget, /api/v1/forwarding, /api/v1/evals, /api/v1/evals/summary, /api/v1/evals/callsites, /api/v1/prompts/:name`);
 }
 
 function traceIdParam(raw: string): string {

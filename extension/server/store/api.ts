@@ -15,6 +15,12 @@ export interface StoreOptions {
   retention?: Partial<RetentionOptions>;
   /** how often a snapshot is taken when there were changes (default 60 s) */
   snapshotIntervalMs?: number;
+  /**
+   * 32 bytes (AES-256). When set, the journal and snapshots are encrypted with AES-256-GCM. A new
+   * folder becomes an encrypted store; an existing one opens only with the key it was created with
+   * (a missing or wrong key throws StoreKeyError), and an unencrypted one refuses a key.
+   */
+  encryptionKey?: Buffer;
 }
 
 /** What changed, announced after spans are applied (the UI refreshes what is visible). */

@@ -2,7 +2,7 @@
 // reading the exact bytes back for getTrace.
 import crypto from 'node:crypto';
 import type { Attributes, SpanEvent } from '../model';
-import { HEADER_BYTES, type JournalReader, type JournalRecord } from './journal';
+import type { JournalReader, JournalRecord } from './journal';
 import type { BlobEncoding, BlobField, BlobRef, BlobRefs, SpanMeta } from './records';
 
 export const PREVIEW_CHARS = 200;
@@ -52,8 +52,7 @@ function hash(bytes: Buffer): string {
 /** The row columns of a journaled span: blob location, previews, hashes, inline JSON. */
 export function contentColumns(record: JournalRecord, span: SpanMeta): ContentColumns {
   const refs = Object.entries(span.b) as Array<[BlobField, BlobRef]>;
-  const inBody = record.blobStart - record.start.off - HEADER_BYTES;
-  const blob = (ref: BlobRef) => record.body.subarray(inBody + ref[0], inBody + ref[0] + ref[1]);
+  const blob = (ref: BlobRef) => record.blobs.subarray(ref[0], ref[0] + ref[1]);
   const cols: ContentColumns = {
     content_seg: null, content_off: null, content_len: null, content_refs: null,
     input_preview: null, input_hash: null, output_preview: null, output_hash: null,
@@ -67,9 +66,11 @@ export function contentColumns(record: JournalRecord, span: SpanMeta): ContentCo
   const end = Math.max(...refs.map(([, r]) => r[0] + r[1]));
   const local: BlobRefs = {};
   for (const [field, r] of refs) local[field] = [r[0] - first, r[1], r[2]];
+  // encrypted, the unit on disk is the span's blobs sealed: a little longer than end - first
+  const unit = record.locate(first, end);
   cols.content_seg = record.start.seg;
-  cols.content_off = record.blobStart + first;
-  cols.content_len = end - first;
+  cols.content_off = unit.off;
+  cols.content_len = unit.len;
   cols.content_refs = JSON.stringify(local);
   if (span.b.i) {
     cols.input_preview = preview(blob(span.b.i), span.b.i[2]);
@@ -87,8 +88,7 @@ export function journaledEvents(record: JournalRecord, span: SpanMeta): SpanEven
   if (span.events) return span.events;
   const ref = span.b.e;
   if (!ref) return [];
-  const inBody = record.blobStart - record.start.off - HEADER_BYTES;
-  return JSON.parse(decode(record.body.subarray(inBody + ref[0], inBody + ref[0] + ref[1]), ref[2])) as SpanEvent[];
+  return JSON.parse(decode(record.blobs.subarray(ref[0], ref[0] + ref[1]), ref[2])) as SpanEvent[];
 }
 
 /** Reads a span's content back from the journal, byte for byte. */
@@ -101,9 +101,9 @@ export function readContent(reader: JournalReader, row: ContentColumns, onMissin
     resource: row.resource ? (JSON.parse(row.resource) as Attributes) : {},
   };
   if (row.content_seg === null || row.content_refs === null) return content;
-  const region = reader.readBytes(row.content_seg, row.content_off!, row.content_len!);
-  if (!region) {
-    onMissing(`journal segment ${row.content_seg} no longer holds this span's content (deleted or cut short)`);
+  const region = reader.readUnit(row.content_seg, row.content_off!, row.content_len!);
+  if (typeof region === 'string') {
+    onMissing(region);
     return content;
   }
   const refs = JSON.parse(row.content_refs) as BlobRefs;

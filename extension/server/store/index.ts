@@ -7,6 +7,7 @@ import path from 'node:path';
 import { Worker } from 'node:worker_threads';
 import type { CallSite, Score, Span, Stats, StatsQuery, TraceDetail, TraceFilter, TraceSummary } from '../model';
 import type { NewScore, Store, StoreChange, StoreOptions } from './api';
+import { openEncryption, StoreKeyError, type StoreCipher } from './encryption';
 import { journalDir, type Position } from './journal';
 import { JournalWriter } from './journal-writer';
 import { lockDataDir, unlockDataDir } from './lock';
@@ -21,6 +22,7 @@ import { checkScore, checkSpans, StoreInputError } from './validate';
 export { StoreInputError } from './validate';
 export { QueryRefused } from './read-only-query';
 export { QueryInputError } from './trace-queries';
+export { StoreKeyError } from './encryption';
 export type { RetentionResult } from './protocol';
 
 export interface OpenStoreOptions extends StoreOptions {
@@ -65,6 +67,7 @@ export class StoreClient implements Store {
     private readonly worker: Worker,
     private readonly writer: JournalWriter,
     private readonly warn: (message: string) => void,
+    private readonly cipher: StoreCipher | null,
   ) {
     worker.on('message', (msg: WorkerMessage) => this.receive(msg));
     worker.on('error', (err) => this.fail(`the store worker crashed: ${err.message}`));
@@ -81,11 +84,15 @@ export class StoreClient implements Store {
       snapshotIntervalMs: positive(options.snapshotIntervalMs, 'snapshotIntervalMs') ?? DEFAULT_INTERVAL_MS,
       retentionIntervalMs: positive(options.retentionIntervalMs, 'retentionIntervalMs') ?? DEFAULT_INTERVAL_MS,
       statsSortLimit: positive(options.statsSortLimit, 'statsSortLimit') ?? SORT_IN_MEMORY,
+      dataKey: null,
     };
     mkdirSync(dataDir, { recursive: true });
     lockDataDir(dataDir);
     let worker: Worker | null = null;
     try {
+      // checked here, before the worker reads a byte: a missing or wrong key never looks like an empty store
+      const cipher = openEncryption(dataDir, options.encryptionKey);
+      settings.dataKey = cipher?.dataKey ?? null;
       worker = startWorker(settings);
       const info = await opened(worker, warn);
       const writer = new JournalWriter({
@@ -94,7 +101,7 @@ export class StoreClient implements Store {
         segmentBytes: positive(options.segmentBytes, 'segmentBytes') ?? DEFAULT_SEGMENT_BYTES,
         fsync: options.fsync === true,
       });
-      return new StoreClient(dataDir, worker, writer, warn);
+      return new StoreClient(dataDir, worker, writer, warn, cipher);
     } catch (err) {
       await worker?.terminate();
       unlockDataDir(dataDir);
@@ -106,7 +113,7 @@ export class StoreClient implements Store {
     this.assertOpen();
     if (!Array.isArray(spans)) throw new StoreInputError('ingest expects an array of spans', 0, ['spans: expected an array']);
     const { spans: valid, problems } = checkSpans(spans);
-    if (valid.length > 0) this.journal(encodeSpansRecord(valid));
+    if (valid.length > 0) this.journal(encodeSpansRecord(valid, this.cipher));
     if (problems.length > 0) {
       const shown = problems.slice(0, 5).join('; ') + (problems.length > 5 ? `; and ${problems.length - 5} more` : '');
       throw new StoreInputError(`${problems.length} of ${spans.length} spans refused (${valid.length} stored): ${shown}`, valid.length, problems);
@@ -116,7 +123,7 @@ export class StoreClient implements Store {
   async addScore(score: NewScore): Promise<Score> {
     this.assertOpen();
     const checked = checkScore(score, () => randomUUID(), Date.now());
-    this.journal(encodeScoreRecord(checked));
+    this.journal(encodeScoreRecord(checked, this.cipher));
     return checked;
   }
 
@@ -131,7 +138,7 @@ export class StoreClient implements Store {
   async deleteTrace(traceId: string): Promise<boolean> {
     if (!(await this.call('hasTrace', [traceId]))) return false;
     this.assertOpen();
-    this.journal(encodeDeleteRecord(traceId));
+    this.journal(encodeDeleteRecord(traceId, this.cipher));
     return true;
   }
 
@@ -275,7 +282,7 @@ function opened(worker: Worker, warn: (message: string) => void): Promise<Opened
     const onMessage = (msg: WorkerMessage) => {
       if (msg.t === 'warning') warn(msg.message);
       else if (msg.t === 'opened') done(() => resolve(msg.info));
-      else if (msg.t === 'failed') done(() => reject(new Error(msg.error)));
+      else if (msg.t === 'failed') done(() => reject(msg.name === 'StoreKeyError' ? new StoreKeyError(msg.error) : new Error(msg.error)));
     };
     const onError = (err: Error) => done(() => reject(new Error(`the store worker could not start: ${err.message}`)));
     const onExit = (code: number) => done(() => reject(new Error(`the store worker exited while opening (code ${code})`)));

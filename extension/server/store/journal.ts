@@ -4,6 +4,7 @@
 import { closeSync, existsSync, fstatSync, openSync, readdirSync, readSync } from 'node:fs';
 import path from 'node:path';
 import zlib from 'node:zlib';
+import { SEALED, StoreCipher, StoreKeyError } from './encryption';
 
 /** A place in the journal: segment number and byte offset inside that segment file. */
 export interface Position {
@@ -13,6 +14,8 @@ export interface Position {
 
 export const HEADER_BYTES = 16;
 const MAGIC = 0x314a4c53; // "SLJ1" little-endian
+/** An encrypted store's record: the same header, a sealed body (see docs/store.md). */
+const SEALED_MAGIC = 0x31454c53; // "SLE1" little-endian
 /** Far above any real batch; a header claiming more is garbage, not a record to wait for. */
 const MAX_BODY_BYTES = 1024 * 1024 * 1024;
 
@@ -57,14 +60,37 @@ export function crc32(buf: Uint8Array): number {
   return (c ^ 0xffffffff) >>> 0;
 }
 
-/** One record: a JSON `meta` part followed by raw blob bytes the meta points into. */
-export function encodeRecord(meta: unknown, blobs: Buffer[]): Buffer {
+/**
+ * One record: a JSON `meta` part followed by raw blob bytes the meta points into. `units` are the
+ * blobs grouped as content is read back (one span's blobs each); unencrypted, they are simply
+ * concatenated. With a cipher the meta and each unit are sealed apart, so reading one span's
+ * content decrypts that span's unit only.
+ */
+export function encodeRecord(meta: unknown, units: Buffer[], cipher: StoreCipher | null = null): Buffer {
+  if (cipher) return encodeSealedRecord(meta, units, cipher);
   const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
-  const body = Buffer.concat([metaBytes, ...blobs]);
+  const body = Buffer.concat([metaBytes, ...units]);
+  return withHeader(MAGIC, body, metaBytes.length);
+}
+
+/** The sealed meta carries the units' plaintext lengths, so nothing about them is in the clear. */
+interface SealedMeta {
+  m: unknown;
+  u: number[];
+}
+
+function encodeSealedRecord(meta: unknown, units: Buffer[], cipher: StoreCipher): Buffer {
+  const sealedMeta = cipher.seal(Buffer.from(JSON.stringify({ m: meta, u: units.map((u) => u.length) } satisfies SealedMeta), 'utf8'), SEALED.recordMeta);
+  const body = Buffer.concat([sealedMeta, ...units.map((u) => cipher.seal(u, SEALED.recordBlobs))]);
+  return withHeader(SEALED_MAGIC, body, sealedMeta.length);
+}
+
+function withHeader(magic: number, body: Buffer, metaLength: number): Buffer {
   const header = Buffer.alloc(HEADER_BYTES);
-  header.writeUInt32LE(MAGIC, 0);
+  header.writeUInt32LE(magic, 0);
   header.writeUInt32LE(body.length, 4);
-  header.writeUInt32LE(metaBytes.length, 8);
+  header.writeUInt32LE(metaLength, 8);
+  // over the bytes as written (ciphertext when sealed): a torn write is told from a wrong key
   header.writeUInt32LE(crc32(body), 12);
   return Buffer.concat([header, body]);
 }
@@ -74,9 +100,10 @@ export interface JournalRecord {
   start: Position;
   next: Position;
   meta: unknown;
-  body: Buffer;
-  /** absolute offset, in the segment file, of the first blob byte */
-  blobStart: number;
+  /** the record's blob bytes, one unit after another (decrypted when the journal is encrypted) */
+  blobs: Buffer;
+  /** where the unit holding `blobs[from, to)` lies in the segment file: what a content read fetches */
+  locate(from: number, to: number): { off: number; len: number };
 }
 
 export type ReadResult =
@@ -88,7 +115,8 @@ export type ReadResult =
 export class JournalReader {
   private fds = new Map<number, number>();
 
-  constructor(readonly dir: string) {}
+  /** `cipher`: the store is encrypted; every record must be sealed with its key. */
+  constructor(readonly dir: string, private readonly cipher: StoreCipher | null = null) {}
 
   read(pos: Position): ReadResult {
     const fd = this.fd(pos.seg);
@@ -97,7 +125,16 @@ export class JournalReader {
     const got = readFully(fd, header, pos.off);
     if (got === 0) return { kind: 'end' };
     if (got < HEADER_BYTES) return { kind: 'torn', reason: `a ${got}-byte partial header` };
-    if (header.readUInt32LE(0) !== MAGIC) return { kind: 'torn', reason: 'no record marker' };
+    const magic = header.readUInt32LE(0);
+    if (magic !== MAGIC && magic !== SEALED_MAGIC) return { kind: 'torn', reason: 'no record marker' };
+    // A complete marker of the other kind is no tear: cutting it off would destroy data.
+    const where = () => `${segmentPath(this.dir, pos.seg)} at offset ${pos.off}`;
+    if (magic === SEALED_MAGIC && !this.cipher) {
+      throw new StoreKeyError(`this store is encrypted (${where()} holds an encrypted record) but its store.encryption file is gone and no key was given: give its key (--key-file FILE)`);
+    }
+    if (magic === MAGIC && this.cipher) {
+      throw new StoreKeyError(`${where()} holds an unencrypted record, but this store is encrypted: the folder mixes two stores. Move that journal file out of the folder, or open the folder without a key`);
+    }
     const bodyLen = header.readUInt32LE(4);
     const metaLen = header.readUInt32LE(8);
     if (bodyLen > MAX_BODY_BYTES || metaLen > bodyLen) return { kind: 'torn', reason: 'impossible record lengths' };
@@ -105,14 +142,61 @@ export class JournalReader {
     const bodyGot = readFully(fd, body, pos.off + HEADER_BYTES);
     if (bodyGot < bodyLen) return { kind: 'torn', reason: `record cut after ${bodyGot} of ${bodyLen} bytes` };
     if (crc32(body) !== header.readUInt32LE(12)) return { kind: 'torn', reason: 'checksum mismatch' };
+    const next = { seg: pos.seg, off: pos.off + HEADER_BYTES + bodyLen };
+    const bodyStart = pos.off + HEADER_BYTES;
+    if (this.cipher) return this.unseal(this.cipher, pos, next, body, metaLen, where);
     let meta: unknown;
     try {
       meta = JSON.parse(body.subarray(0, metaLen).toString('utf8'));
     } catch {
       return { kind: 'torn', reason: 'unreadable record metadata' };
     }
-    const next = { seg: pos.seg, off: pos.off + HEADER_BYTES + bodyLen };
-    return { kind: 'record', record: { start: pos, next, meta, body, blobStart: pos.off + HEADER_BYTES + metaLen } };
+    const blobStart = bodyStart + metaLen;
+    return { kind: 'record', record: { start: pos, next, meta, blobs: body.subarray(metaLen), locate: (from, to) => ({ off: blobStart + from, len: to - from }) } };
+  }
+
+  /** A sealed record whose checksum held: a tag that fails now means another key or altered bytes. */
+  private unseal(cipher: StoreCipher, start: Position, next: Position, body: Buffer, metaLen: number, where: () => string): ReadResult {
+    const refuse = () => new StoreKeyError(`the journal record in ${where()} could not be decrypted: the key does not match this store, or the file was altered. Nothing was changed`);
+    const metaPlain = cipher.open(body.subarray(0, metaLen), SEALED.recordMeta);
+    if (!metaPlain) throw refuse();
+    let sealed: SealedMeta;
+    try {
+      sealed = JSON.parse(metaPlain.toString('utf8')) as SealedMeta;
+    } catch {
+      return { kind: 'torn', reason: 'unreadable record metadata' };
+    }
+    const units = new Map<number, { to: number; off: number; len: number }>();
+    const plain: Buffer[] = [];
+    let at = metaLen;
+    let from = 0;
+    for (const length of sealed.u) {
+      const len = length + StoreCipher.OVERHEAD;
+      if (at + len > body.length) return { kind: 'torn', reason: 'impossible record lengths' };
+      const unit = cipher.open(body.subarray(at, at + len), SEALED.recordBlobs);
+      if (!unit) throw refuse();
+      plain.push(unit);
+      units.set(from, { to: from + length, off: start.off + HEADER_BYTES + at, len });
+      at += len;
+      from += length;
+    }
+    const locate = (f: number, t: number) => {
+      const unit = units.get(f);
+      if (!unit || unit.to !== t) throw new Error(`no sealed unit holds bytes ${f}–${t} of the record at ${where()}`);
+      return { off: unit.off, len: unit.len };
+    };
+    return { kind: 'record', record: { start, next, meta: sealed.m, blobs: Buffer.concat(plain), locate } };
+  }
+
+  /**
+   * A span's content unit, decrypted when the journal is encrypted; a string says why it cannot be
+   * read (the segment is gone or cut short, or the unit does not decrypt).
+   */
+  readUnit(seg: number, offset: number, length: number): Buffer | string {
+    const bytes = this.readBytes(seg, offset, length);
+    if (!bytes) return `journal segment ${seg} no longer holds this span's content (deleted or cut short)`;
+    if (!this.cipher) return bytes;
+    return this.cipher.open(bytes, SEALED.recordBlobs) ?? `the content in journal segment ${seg} at offset ${offset} could not be decrypted (altered bytes, or another key)`;
   }
 
   /** Reads `length` bytes at `offset` of a segment; null when the segment file is gone. */

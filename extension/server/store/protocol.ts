@@ -10,6 +10,8 @@ export interface WorkerSettings {
   snapshotIntervalMs: number;
   retentionIntervalMs: number;
   statsSortLimit: number;
+  /** the data key (derived from the caller's key) when the store is encrypted */
+  dataKey: Uint8Array | null;
 }
 
 /** Methods the worker answers; arguments and results are those of the Store methods. */
@@ -35,7 +37,7 @@ export interface OpenedInfo {
 
 export type WorkerMessage =
   | { t: 'opened'; info: OpenedInfo }
-  | { t: 'failed'; error: string }
+  | { t: 'failed'; error: string; name?: string }
   | { t: 'reply'; id: number; ok: true; value: unknown }
   | { t: 'reply'; id: number; ok: false; error: string; name?: string }
   | { t: 'change'; change: StoreChange }

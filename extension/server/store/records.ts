@@ -1,6 +1,7 @@
 // What the journal holds: batches of spans (content as raw blobs beside the metadata), scores and
 // trace deletions. Written by the client thread, read back by the worker on replay and catch-up.
 import type { Attributes, Score, Span, SpanEvent } from '../model';
+import type { StoreCipher } from './encryption';
 import { encodeRecord } from './journal';
 
 /** u: the UTF-8 bytes of the string; j: the JSON text of the string (it held lone surrogates). */
@@ -32,8 +33,11 @@ export const INLINE_JSON_CHARS = 256;
 
 const LONE_SURROGATE = /[\uD800-\uDBFF](?![\uDC00-\uDFFF])|(?<![\uD800-\uDBFF])[\uDC00-\uDFFF]/;
 
-export function encodeSpansRecord(spans: Span[]): Buffer {
-  const blobs: Buffer[] = [];
+/** `cipher`: the store is encrypted; each span's blobs are sealed as one unit. */
+export function encodeSpansRecord(spans: Span[], cipher: StoreCipher | null = null): Buffer {
+  // one span's blobs, back to back: the unit a content read fetches (and decrypts) whole
+  let blobs: Buffer[] = [];
+  const units: Buffer[] = [];
   let offset = 0;
   const add = (refs: BlobRefs, field: BlobField, bytes: Buffer, enc: BlobEncoding) => {
     refs[field] = [offset, bytes.length, enc];
@@ -62,15 +66,19 @@ export function encodeSpansRecord(spans: Span[]): Buffer {
     if (!json(b, 'a', attributes)) meta.attributes = attributes;
     if (!json(b, 'e', events)) meta.events = events;
     if (!json(b, 'r', resource)) meta.resource = resource;
+    // unencrypted, units are only concatenated: no need to join a span's blobs first
+    if (!cipher) units.push(...blobs);
+    else if (blobs.length > 0) units.push(blobs.length === 1 ? blobs[0] : Buffer.concat(blobs));
+    blobs = [];
     return meta;
   });
-  return encodeRecord({ k: 'spans', spans: metas } satisfies RecordMeta, blobs);
+  return encodeRecord({ k: 'spans', spans: metas } satisfies RecordMeta, units, cipher);
 }
 
-export function encodeScoreRecord(score: Score): Buffer {
-  return encodeRecord({ k: 'score', score } satisfies RecordMeta, []);
+export function encodeScoreRecord(score: Score, cipher: StoreCipher | null = null): Buffer {
+  return encodeRecord({ k: 'score', score } satisfies RecordMeta, [], cipher);
 }
 
-export function encodeDeleteRecord(traceId: string): Buffer {
-  return encodeRecord({ k: 'delete', trace_id: traceId } satisfies RecordMeta, []);
+export function encodeDeleteRecord(traceId: string, cipher: StoreCipher | null = null): Buffer {
+  return encodeRecord({ k: 'delete', trace_id: traceId } satisfies RecordMeta, [], cipher);
 }

@@ -4,6 +4,7 @@ import { existsSync, readFileSync, renameSync } from 'node:fs';
 import path from 'node:path';
 import type { Database, SqlJsStatic } from 'sql.js';
 import type { Db } from './database';
+import { SEALED, StoreKeyError, type StoreCipher } from './encryption';
 import { writeFileAtomic } from './fs-durable';
 import type { Position } from './journal';
 import { SCHEMA, SCHEMA_VERSION } from './schema';
@@ -24,14 +25,34 @@ function meta(raw: Database, key: string): string | null {
   return res.length ? (res[0].values[0][0] as string) : null;
 }
 
+/** An encrypted snapshot: this marker, then the whole database file sealed as one unit. */
+const SEALED_SNAPSHOT = Buffer.from('SLS1');
+
+function isSealed(bytes: Buffer): boolean {
+  return bytes.length >= SEALED_SNAPSHOT.length && bytes.subarray(0, SEALED_SNAPSHOT.length).equals(SEALED_SNAPSHOT);
+}
+
+/** The database file from the snapshot's bytes, decrypted when the store is encrypted. */
+function databaseBytes(bytes: Buffer, file: string, cipher: StoreCipher | null): Buffer {
+  if (!cipher) {
+    // refused, not moved aside: without the key an encrypted snapshot is not damaged, only closed
+    if (isSealed(bytes)) throw new StoreKeyError(`this store is encrypted (${file} is sealed) but its store.encryption file is gone and no key was given: give its key (--key-file FILE)`);
+    return bytes;
+  }
+  if (!isSealed(bytes)) throw new Error('it is not encrypted, though the store is');
+  const plain = cipher.open(bytes.subarray(SEALED_SNAPSHOT.length), SEALED.snapshot);
+  if (!plain) throw new Error('it does not decrypt with the store\'s key (altered or damaged bytes)');
+  return plain;
+}
+
 /** The latest snapshot, or a new empty database when there is none (or it cannot be read). */
-export function loadSnapshot(SQL: SqlJsStatic, dataDir: string): LoadedSnapshot {
+export function loadSnapshot(SQL: SqlJsStatic, dataDir: string, cipher: StoreCipher | null = null): LoadedSnapshot {
   const file = snapshotPath(dataDir);
   const warnings: string[] = [];
   if (existsSync(file)) {
     let raw: Database | null = null;
     try {
-      raw = new SQL.Database(readFileSync(file));
+      raw = new SQL.Database(databaseBytes(readFileSync(file), file, cipher));
       const version = Number(meta(raw, 'schema_version'));
       if (version !== SCHEMA_VERSION) throw new Error(`schema version ${version}, this StackLens reads ${SCHEMA_VERSION}`);
       const seg = Number(meta(raw, 'journal_seg'));
@@ -40,6 +61,7 @@ export function loadSnapshot(SQL: SqlJsStatic, dataDir: string): LoadedSnapshot 
       return { raw, covers: { seg, off }, warnings };
     } catch (err) {
       raw?.close();
+      if (err instanceof StoreKeyError) throw err;
       // Keep the file for inspection and rebuild from the journal rather than refuse to start.
       const aside = `${file}.unreadable-${Date.now()}`;
       renameSync(file, aside);
@@ -53,8 +75,9 @@ export function loadSnapshot(SQL: SqlJsStatic, dataDir: string): LoadedSnapshot 
 }
 
 /** Writes the database with the journal position it covers: temp file, fsync, rename. */
-export function writeSnapshot(db: Db, dataDir: string, covers: Position): void {
+export function writeSnapshot(db: Db, dataDir: string, covers: Position, cipher: StoreCipher | null = null): void {
   db.run('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', ['journal_seg', String(covers.seg)]);
   db.run('INSERT OR REPLACE INTO meta (key, value) VALUES (?, ?)', ['journal_off', String(covers.off)]);
-  writeFileAtomic(snapshotPath(dataDir), db.export());
+  const exported = db.export();
+  writeFileAtomic(snapshotPath(dataDir), cipher ? cipher.seal(exported, SEALED.snapshot, SEALED_SNAPSHOT) : exported);
 }

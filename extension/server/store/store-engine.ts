@@ -5,6 +5,7 @@ import type { SqlJsStatic } from 'sql.js';
 import type { RetentionOptions, StoreChange } from './api';
 import { callSites } from './call-site-queries';
 import { Db } from './database';
+import { StoreCipher } from './encryption';
 import { comparePositions, journalDir, JournalReader, listSegments, segmentPath, type JournalRecord, type Position } from './journal';
 import type { OpenedInfo, RetentionResult, WorkerMethod, WorkerSettings } from './protocol';
 import { readOnlyQuery } from './read-only-query';
@@ -33,6 +34,7 @@ export class StoreEngine {
   private readonly applier: SpanApplier;
   private readonly db: Db;
   private readonly warned = new Set<string>();
+  private readonly cipher: StoreCipher | null;
 
   private constructor(
     private readonly dataDir: string,
@@ -41,9 +43,11 @@ export class StoreEngine {
     private readonly events: EngineEvents,
     db: Db,
     start: Position,
+    cipher: StoreCipher | null,
   ) {
     this.db = db;
-    this.reader = new JournalReader(journalDir(dataDir));
+    this.cipher = cipher;
+    this.reader = new JournalReader(journalDir(dataDir), cipher);
     this.applier = new SpanApplier(db);
     this.applied = start;
     this.target = start;
@@ -51,10 +55,11 @@ export class StoreEngine {
 
   static open(SQL: SqlJsStatic, settings: Omit<WorkerSettings, 'snapshotIntervalMs' | 'retentionIntervalMs'>, events: EngineEvents): { engine: StoreEngine; info: OpenedInfo } {
     const { dataDir, retention } = settings;
-    const loaded = loadSnapshot(SQL, dataDir);
+    const cipher = settings.dataKey ? new StoreCipher(Buffer.from(settings.dataKey)) : null;
+    const loaded = loadSnapshot(SQL, dataDir, cipher);
     const segments = listSegments(journalDir(dataDir));
     const start = loaded.covers ?? { seg: segments[0] ?? 1, off: 0 };
-    const engine = new StoreEngine(dataDir, retention, settings.statsSortLimit, events, new Db(loaded.raw), start);
+    const engine = new StoreEngine(dataDir, retention, settings.statsSortLimit, events, new Db(loaded.raw), start, cipher);
     loaded.warnings.forEach((w) => engine.warn(w));
     const last = Math.max(loaded.covers?.seg ?? 0, segments.at(-1) ?? 0);
     engine.replaying = true;
@@ -116,7 +121,7 @@ export class StoreEngine {
   /** Writes a snapshot when something changed since the last one, then compacts the journal. */
   snapshot(force = false): void {
     if (!this.dirty && !force) return;
-    writeSnapshot(this.db, this.dataDir, this.applied);
+    writeSnapshot(this.db, this.dataDir, this.applied, this.cipher);
     this.dirty = false;
     this.compact();
   }

@@ -74,4 +74,8 @@ async function main(): Promise<void> {
   });
 }
 
-main().catch((err: Error) => post({ t: 'failed', error: `the store could not open: ${err.message}` }));
+main().catch((err: Error) => {
+  // a key problem is its own answer (what to give), not a failure to open
+  const error = err.name === 'StoreKeyError' ? err.message : `the store could not open: ${err.message}`;
+  post({ t: 'failed', error, name: err.name });
+});
