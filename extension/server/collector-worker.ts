@@ -3,12 +3,19 @@
 // Protocol: ./rpc.ts.
 import { parentPort, workerData } from 'node:worker_threads';
 import { startCollector, type Collector } from './collector';
+import { lowerThreadPriority } from './background-priority';
 import { JudgeError, type Judge, type OpenAiJudgeOptions } from './evals/judge';
 import { postmortem } from './postmortem';
 import { runConsoleQuery } from './sql-console';
 import { callSiteScores, evalSummary } from './evals/summary';
-import type { CollectorApi, CollectorStatus, CollectorWorkerOptions, JudgeOption, MainToWorker, WorkerToMain } from './rpc';
+import type { TraceDetail } from './model';
+import { createPricer, type Pricer } from './pricing';
+import type { CollectorApi, CollectorStatus, CollectorWorkerOptions, ExportSelection, ExportedTraceFile, JudgeOption, MainToWorker, WorkerToMain } from './rpc';
+import { importTraceFile, traceFileName, traceFileText, writeTraceFile } from './trace-files';
+import { traceSetFileName } from './trace-files/format';
 
+
+lowerThreadPriority();
 const options = workerData as CollectorWorkerOptions;
 const port = parentPort!;
 const post = (message: WorkerToMain) => port.postMessage(message);
@@ -70,6 +77,10 @@ const started = startCollector({
   evalsFile: options.evalsFile,
   judge: judgeOf(options.judge),
   budget: options.budget,
+  forward: options.forward,
+  captureContent: options.captureContent,
+  redact: options.redact,
+  encryptionKey: options.encryptionKeyHex ? Buffer.from(options.encryptionKeyHex, 'hex') : undefined,
 }).then(
   (c) => {
     collector = c;
@@ -79,7 +90,31 @@ const started = startCollector({
   (err: NodeJS.ErrnoException) => setStatus({ state: 'failed', error: err.message, errorCode: err.code ?? null }),
 );
 
+/** The same selection and file as POST /api/v1/export (trace-files/routes.ts), without the HTTP. */
+async function exportTraces(c: Collector, pricer: Pricer, selection: ExportSelection): Promise<ExportedTraceFile> {
+  const details: TraceDetail[] = [];
+  if ('trace_ids' in selection) {
+    for (const id of selection.trace_ids) {
+      const detail = await c.store.getTrace(id);
+      if (!detail) throw new Error(`trace ${id} is not in the store (deleted, or removed by retention): nothing was exported`);
+      details.push(detail);
+    }
+  } else {
+    for (const summary of await c.store.listTraces(selection)) {
+      const detail = await c.store.getTrace(summary.trace_id);
+      if (detail) details.push(detail); // retention may remove a trace between the list and the read
+    }
+  }
+  const now = new Date();
+  const fileName = details.length === 1 ? traceFileName(details[0].trace) : traceSetFileName(details.length, now);
+  return { fileName, text: traceFileText(writeTraceFile(details, pricer, now)), traceCount: details.length };
+}
+
+let pricer: Pricer | undefined;
+
 function api(c: Collector): CollectorApi {
+  pricer ??= createPricer(options.priceOverrides);
+  const prices = pricer;
   return {
     addScore: (s) => c.store.addScore(s),
     listTraces: (f) => c.store.listTraces(f),
@@ -99,6 +134,9 @@ function api(c: Collector): CollectorApi {
     evalSummary: (q) => evalSummary(c.store, q),
     evalCallSites: (q) => callSiteScores(c.store, q),
     evalsStatus: async () => c.evals.status(),
+    forwarding: async () => (c.forwarder ? c.forwarder.health() : { enabled: false }),
+    exportTraces: (selection) => exportTraces(c, prices, selection),
+    importTraces: (text) => importTraceFile(c.store, text, prices),
   };
 }
 

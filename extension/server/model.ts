@@ -136,6 +136,7 @@ export interface CallSite {
 export interface TraceFilter {
   limit?: number; // default 50, max 1000
   model?: string;
+  /** error: any span failed (a recovered trace too); ok: the trace did not end in error; unset: nothing said either */
   status?: SpanStatus;
   tag?: string;
   since?: number; // epoch ms, inclusive

@@ -147,6 +147,8 @@ describe('store: aggregates', function () {
     const recovered = await summary(tid(1));
     assert.equal(recovered.status, 'ok', 'the agent recovered from its failed call');
     assert.equal(recovered.error_count, 1, 'the failed call still shows');
+    const withErrors = (await store.listTraces({ status: 'error', limit: 1000 })).map((t) => t.trace_id);
+    assert.ok(withErrors.includes(tid(1)), 'filtering for errors finds a trace that recovered from one');
     await store.ingest([{ ...failedRetry, trace_id: tid(2) }, span({ trace_id: tid(2), span_id: spanId(1), status: 'unset' })]);
     assert.equal((await summary(tid(2))).status, 'error');
     await store.ingest([{ ...failedRetry, trace_id: tid(3), status: 'ok' }, span({ trace_id: tid(3), span_id: spanId(1), status: 'error' })]);

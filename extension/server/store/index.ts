@@ -53,7 +53,12 @@ export async function openStore(options: OpenStoreOptions): Promise<StoreClient>
 
 type Pending = { resolve: (value: unknown) => void; reject: (err: Error) => void };
 
+/** spans journaled ahead of the worker before ingest waits for it to catch up (~1 s of applying) */
+const MAX_BACKLOG = 5000;
+
 export class StoreClient implements Store {
+  private unconfirmed = 0;
+  private caughtUp: Promise<void> | undefined;
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Set<(change: StoreChange) => void>();
   private nextCallId = 1;
@@ -113,11 +118,35 @@ export class StoreClient implements Store {
     this.assertOpen();
     if (!Array.isArray(spans)) throw new StoreInputError('ingest expects an array of spans', 0, ['spans: expected an array']);
     const { spans: valid, problems } = checkSpans(spans);
-    if (valid.length > 0) this.journal(encodeSpansRecord(valid, this.cipher));
+    if (valid.length > 0) {
+      this.journal(encodeSpansRecord(valid, this.cipher));
+      await this.holdWhileBehind(valid.length);
+    }
     if (problems.length > 0) {
       const shown = problems.slice(0, 5).join('; ') + (problems.length > 5 ? `; and ${problems.length - 5} more` : '');
       throw new StoreInputError(`${problems.length} of ${spans.length} spans refused (${valid.length} stored): ${shown}`, valid.length, problems);
     }
+  }
+
+  /**
+   * Backpressure. Journaling is far faster than applying to sql.js, and every query waits for the
+   * journal it was asked after: an unbounded backlog makes the UI wait seconds. Once more than
+   * MAX_BACKLOG spans are journaled but maybe not applied, ingest resolves (still durable, it
+   * was journaled first) only when the worker has caught up, so senders slow to the apply rate.
+   */
+  private async holdWhileBehind(count: number): Promise<void> {
+    this.unconfirmed += count;
+    if (this.unconfirmed < MAX_BACKLOG && !this.caughtUp) return;
+    if (!this.caughtUp) {
+      this.unconfirmed = 0;
+      this.caughtUp = this.call('hasTrace', ['0'.repeat(32)]).then(
+        () => undefined,
+        () => undefined,
+      ).finally(() => {
+        this.caughtUp = undefined;
+      });
+    }
+    await this.caughtUp;
   }
 
   async addScore(score: NewScore): Promise<Score> {

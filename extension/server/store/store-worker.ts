@@ -6,11 +6,13 @@ import { parentPort, workerData } from 'node:worker_threads';
 import { loadSqlJs } from './database';
 import type { ClientMessage, WorkerMessage, WorkerSettings } from './protocol';
 import { StoreEngine } from './store-engine';
+import { lowerThreadPriority } from '../background-priority';
 
 if (!parentPort) throw new Error('store-worker.js runs as a worker_thread started by openStore()');
 const port = parentPort;
 const settings = workerData as WorkerSettings;
 const post = (message: WorkerMessage) => port.postMessage(message);
+lowerThreadPriority();
 
 function wasmFile(): string {
   // Bundled: esbuild.mjs copies sql-wasm.wasm beside dist/store-worker.js. From source (tests under

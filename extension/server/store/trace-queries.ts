@@ -66,8 +66,9 @@ export function listTraces(db: Db, filter: TraceFilter = {}): TraceSummary[] {
   bound('>=', since);
   bound('<', until);
   bound('<', before);
-  // "ok" means no span failed: most OpenTelemetry instrumentations leave successful spans unset
-  if (status === 'error') where.push(`t.status = 'error'`);
+  // "error" finds every trace where something failed, the ones whose root recovered included;
+  // "ok" means the trace did not end in error (most instrumentations leave successes unset)
+  if (status === 'error') where.push(`(t.status = 'error' OR t.error_count > 0)`);
   else if (status === 'ok') where.push(`t.status <> 'error'`);
   else if (status === 'unset') where.push(`t.status = 'unset'`);
   if (q) {
