@@ -28,8 +28,15 @@ interface SiteAgg {
 
 const key = (file: string, line: number) => `${line}:${file}`;
 
+/** Sites kept in memory between transactions (a few hundred bytes each). */
+const MAX_CACHED_SITES = 20_000;
+
 export class CallSiteAggregates {
+  // Kept across transactions: re-reading and re-parsing a site's recent runs for every batch of
+  // spans was a tenth of the store worker's time (bench/RESULTS.md). Only this class writes
+  // call_sites, so the cache cannot go stale; a rolled-back transaction drops it (discard).
   private cache = new Map<string, SiteAgg>();
+  private dirty = new Set<string>();
 
   constructor(
     private readonly db: Db,
@@ -76,12 +83,19 @@ export class CallSiteAggregates {
   }
 
   flush(): void {
-    for (const s of this.cache.values()) this.write(s);
-    this.cache.clear();
+    for (const k of this.dirty) {
+      const s = this.cache.get(k)!;
+      this.write(s);
+      s.rereadRuns = false;
+      s.rereadScores = false;
+    }
+    this.dirty.clear();
+    if (this.cache.size > MAX_CACHED_SITES) this.cache.clear();
   }
 
   discard(): void {
     this.cache.clear();
+    this.dirty.clear();
   }
 
   private get(f: Pick<SpanFacts, 'code_file' | 'code_line'>): SiteAgg | null {
@@ -94,6 +108,7 @@ export class CallSiteAggregates {
       s = row ? fromRow(row) : empty(site.file, site.line);
       this.cache.set(k, s);
     }
+    this.dirty.add(k);
     this.changedFiles.add(site.file);
     return s;
   }
