@@ -6,9 +6,15 @@ import { CollectorConnection } from './client/collector-connection';
 import { newToken, resolveToken } from './client/token';
 import { BudgetStatusBar } from './ui/budget-status-bar';
 import { CallSiteLensProvider } from './ui/call-site-lenses';
+import { coalesce } from './ui/coalesce';
 import { CollectorNotices, registerCollectorCommands } from './ui/collector-commands';
 import { Dashboard, registerDashboardCommands } from './ui/dashboard-panel';
 import { registerFilterCommands } from './ui/filter-commands';
+import { registerForwardCommands } from './ui/forward-commands';
+import { registerMcpCommands, StackLensMcpServer } from './ui/mcp-server';
+import { privacyOptions } from './ui/privacy-options';
+import { registerTraceFileCommands } from './ui/trace-file-commands';
+import { TRACE_FILE_VIEW_TYPE, TraceFileEditor } from './ui/trace-file-editor';
 import { registerJudgeCommands } from './ui/judge-commands';
 import { languageModelJudge } from './ui/language-model-judge';
 import { COLLECTOR_SETTINGS, evalsFilePath, judgeOption, readSettings, type StackLensSettings } from './ui/settings';
@@ -29,6 +35,8 @@ export interface StackLensApi {
   budgetBar: BudgetStatusBar;
   dashboard: Dashboard;
   terminals: TerminalEnvironment;
+  mcp: StackLensMcpServer;
+  traceFiles: TraceFileEditor;
 }
 
 let connection: CollectorConnection | undefined;
@@ -44,10 +52,18 @@ export function activate(context: vscode.ExtensionContext): StackLensApi {
     dataDir, ...collectorOptions(settings), token: '',
   });
   const collector = connection;
+  // privacy, forwarding and the store key: from settings and SecretStorage (the encrypted store has its own folder)
+  const privacy = async (next: StackLensSettings) => {
+    const { options, problems } = await privacyOptions(next, context.secrets, dataDir);
+    warn(log, problems);
+    return options;
+  };
   const restart = async () => {
     const next = currentSettings(log);
-    await collector.restart({ ...collectorOptions(next), token: await tokenFor(next, dataDir, log) });
+    await collector.restart({ ...collectorOptions(next), ...(await privacy(next)), token: await tokenFor(next, dataDir, log) });
   };
+  // setting a forwarding header changes a secret and a setting at once: one restart for both
+  const restartSoon = coalesce(() => void restart(), 300);
 
   // What the user sees.
   const traces = new TraceTreeProvider(collector);
@@ -60,11 +76,14 @@ export function activate(context: vscode.ExtensionContext): StackLensApi {
   const dashboard = new Dashboard({ extensionUri: context.extensionUri, collector, log });
   const terminals = new TerminalEnvironment(context.environmentVariableCollection);
   const notices = new CollectorNotices({ connection: collector, extensionUri: context.extensionUri, restart, log });
+  const mcp = new StackLensMcpServer(collector);
+  const traceFiles = new TraceFileEditor({ extensionUri: context.extensionUri, collector, openSource, log });
 
   // Live: the collector announces changes, every view refreshes what it shows.
   const refreshLenses = () => lenses.onStoreChange();
   context.subscriptions.push(
-    log, tracesView, traces, lenses, panels, statusBar, budgetBar, dashboard,
+    log, tracesView, traces, { dispose: restartSoon.dispose }, lenses, panels, statusBar, budgetBar, dashboard, mcp, traceFiles,
+    vscode.window.registerCustomEditorProvider(TRACE_FILE_VIEW_TYPE, traceFiles, { supportsMultipleEditorsPerDocument: true }),
     vscode.languages.registerCodeLensProvider([{ scheme: 'file' }, { scheme: 'untitled' }], lenses),
     collector.onChange((change) => {
       traces.onStoreChange(change);
@@ -86,9 +105,15 @@ export function activate(context: vscode.ExtensionContext): StackLensApi {
     ...registerFilterCommands(collector, traces),
     ...registerJudgeCommands({ collector, panels, log }),
     ...registerDashboardCommands(dashboard),
+    ...registerTraceFileCommands({ collector, traces, panels, fileEditor: traceFiles }),
+    ...registerForwardCommands(context.secrets),
+    ...registerMcpCommands(collector),
+    context.secrets.onDidChange((e) => {
+      if (e.key.startsWith('stacklens.forward.header.')) restartSoon();
+    }),
     ...registerCollectorCommands({ connection: collector, extensionUri: context.extensionUri, restart, log }),
     vscode.workspace.onDidChangeConfiguration((e) => {
-      if (COLLECTOR_SETTINGS.some((key) => e.affectsConfiguration(key))) void restart();
+      if (COLLECTOR_SETTINGS.some((key) => e.affectsConfiguration(key))) restartSoon();
       if (e.affectsConfiguration('stacklens.codeLens.enabled')) lenses.setEnabled(currentSettings(log).codeLensEnabled);
     }),
     // the default evals file is the first folder's .stacklens/evals.json
@@ -100,10 +125,10 @@ export function activate(context: vscode.ExtensionContext): StackLensApi {
   void (async () => {
     const token = await tokenFor(settings, dataDir, log);
     if (settings.port !== 0) terminals.apply(`http://127.0.0.1:${settings.port}`, token);
-    await collector.restart({ token });
+    await collector.restart({ ...(await privacy(settings)), token });
   })();
 
-  return { connection: collector, traces, lenses, panels, statusBar, budgetBar, dashboard, terminals };
+  return { connection: collector, traces, lenses, panels, statusBar, budgetBar, dashboard, terminals, mcp, traceFiles };
 }
 
 /** Flushes the journal, snapshots the store and stops the worker (or stops polling the owner). */
@@ -115,11 +140,15 @@ export async function deactivate(): Promise<void> {
 function currentSettings(log: vscode.LogOutputChannel): StackLensSettings {
   const config = vscode.workspace.getConfiguration('stacklens');
   const { settings, problems } = readSettings((key) => config.get(key));
+  warn(log, problems);
+  return settings;
+}
+
+function warn(log: vscode.LogOutputChannel, problems: string[]): void {
   for (const problem of problems) {
     log.warn(problem);
     void vscode.window.showWarningMessage(`StackLens: ${problem}`);
   }
-  return settings;
 }
 
 function collectorOptions(settings: StackLensSettings) {

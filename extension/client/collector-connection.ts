@@ -41,6 +41,10 @@ export interface ConnectionOptions {
   /** answers llm_judge prompts when `judge` is `{ kind: 'main' }` (VS Code's language models) */
   mainThreadJudge?: MainThreadJudge;
   budget?: CollectorWorkerOptions['budget'];
+  forward?: CollectorWorkerOptions['forward'];
+  captureContent?: boolean;
+  redact?: CollectorWorkerOptions['redact'];
+  encryptionKeyHex?: string;
   /** how often a client window polls the owner for changes (default 1500 ms) */
   pollIntervalMs?: number;
   /** how long to wait for a window that holds the lock but does not answer (default 30 s) */
@@ -53,7 +57,9 @@ export class CollectorConnection implements CollectorApi {
   private worker: WorkerCollector | null = null;
   private http: HttpCollector | null = null;
   private poller: ChangePoller | null = null;
-  private readonly lock: OwnerLock;
+  private lock: OwnerLock;
+  /** the folder `lock` guards: a restart may move to another (the encrypted store's) */
+  private lockedDir: string;
   /** bumped by every start/restart/dispose: a flow that finds it changed stops quietly */
   private generation = 0;
   private requestedPort: number;
@@ -69,6 +75,7 @@ export class CollectorConnection implements CollectorApi {
   constructor(options: ConnectionOptions) {
     this.options = options;
     this.lock = new OwnerLock(options.dataDir);
+    this.lockedDir = options.dataDir;
     this.requestedPort = options.port;
     this.current = {
       role: 'none', phase: 'starting', port: options.port || null, url: null,
@@ -83,7 +90,12 @@ export class CollectorConnection implements CollectorApi {
   /** Connects (own, join or report why not); resolves when ready or failed, never rejects. */
   async start(): Promise<void> {
     const gen = await this.detach();
-    this.setState({ role: 'none', phase: 'starting', port: this.requestedPort || null, url: null, error: null, conflictPort: null });
+    if (this.lockedDir !== this.options.dataDir) {
+      // detach() released the old folder's lock: from now on this window competes for the new one
+      this.lock = new OwnerLock(this.options.dataDir);
+      this.lockedDir = this.options.dataDir;
+    }
+    this.setState({ role: 'none', phase: 'starting', port: this.requestedPort || null, url: null, error: null, conflictPort: null, dataDir: this.options.dataDir });
     try {
       await this.connect(gen);
     } catch (err) {
@@ -91,7 +103,7 @@ export class CollectorConnection implements CollectorApi {
     }
   }
 
-  /** New settings (port, token, retention, prices): reconnect with them. */
+  /** New settings (port, token, retention, prices, privacy, data folder): reconnect with them. */
   restart(patch: Partial<ConnectionOptions> = {}): Promise<void> {
     this.options = { ...this.options, ...patch };
     this.requestedPort = this.options.port;
@@ -207,8 +219,8 @@ export class CollectorConnection implements CollectorApi {
   }
 
   private workerOptions(port: number): CollectorWorkerOptions {
-    const { dataDir, token, retention, priceOverrides, promptsDir, evalsFile, judge, budget } = this.options;
-    return { dataDir, port, token, retention, priceOverrides, promptsDir, evalsFile, judge, budget };
+    const { dataDir, token, retention, priceOverrides, promptsDir, evalsFile, judge, budget, forward, captureContent, redact, encryptionKeyHex } = this.options;
+    return { dataDir, port, token, retention, priceOverrides, promptsDir, evalsFile, judge, budget, forward, captureContent, redact, encryptionKeyHex };
   }
 
   private setState(patch: Partial<ConnectionState>): void {
@@ -251,4 +263,7 @@ export class CollectorConnection implements CollectorApi {
   evalSummary: CollectorApi['evalSummary'] = async (...args) => (await this.api()).evalSummary(...args);
   evalCallSites: CollectorApi['evalCallSites'] = async (...args) => (await this.api()).evalCallSites(...args);
   evalsStatus: CollectorApi['evalsStatus'] = async () => (await this.api()).evalsStatus();
+  forwarding: CollectorApi['forwarding'] = async () => (await this.api()).forwarding();
+  exportTraces: CollectorApi['exportTraces'] = async (...args) => (await this.api()).exportTraces(...args);
+  importTraces: CollectorApi['importTraces'] = async (...args) => (await this.api()).importTraces(...args);
 }

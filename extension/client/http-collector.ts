@@ -2,7 +2,7 @@
 // CollectorApi as the worker, so the UI does not care which window owns the port.
 import http from 'node:http';
 import type { CallSite, Score, Stats, TraceDetail, TraceSummary } from '../server/model';
-import type { BudgetStatus, CallSiteScores, CollectorApi, CollectorStatus, ConsoleResult, EvalSummary, EvalSummaryQuery, EvalsStatus, Postmortem, TraceEvalRun } from '../server/rpc';
+import type { BudgetStatus, CallSiteScores, CollectorApi, CollectorStatus, ConsoleResult, EvalSummary, EvalSummaryQuery, EvalsStatus, ForwardingStatus, ImportResult, Postmortem, TraceEvalRun } from '../server/rpc';
 
 type Api = CollectorApi;
 
@@ -34,10 +34,10 @@ export function requestLocal(
   port: number,
   method: string,
   path: string,
-  options: { token?: string; body?: unknown; timeoutMs?: number } = {},
+  options: { token?: string; body?: unknown; rawBody?: string; timeoutMs?: number } = {},
 ): Promise<HttpAnswer> {
   return new Promise((resolve, reject) => {
-    const payload = options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
+    const payload = options.rawBody !== undefined ? Buffer.from(options.rawBody, 'utf8') : options.body === undefined ? undefined : Buffer.from(JSON.stringify(options.body));
     const headers: Record<string, string> = { accept: 'application/json' };
     if (options.token) headers.authorization = `Bearer ${options.token}`;
     if (payload) {
@@ -74,10 +74,10 @@ export class HttpCollector implements Api {
    * `notFound: 'null'` reads a 404 as "no such thing" (the default for GET); `bare` leaves the
    * route out of the error message, for answers shown to the user as they are (the SQL console).
    */
-  private async call<T>(method: string, path: string, body?: unknown, options: { notFound?: 'null' | 'throw'; bare?: boolean; timeoutMs?: number } = {}): Promise<{ statusCode: number; json: T | null }> {
-    const answer = await requestLocal(this.port, method, path, { token: this.token, body, timeoutMs: options.timeoutMs });
+  private async call<T>(method: string, path: string, body?: unknown, options: { notFound?: 'null' | 'throw'; bare?: boolean; timeoutMs?: number; raw?: boolean } = {}): Promise<{ statusCode: number; json: T | null; answer: HttpAnswer }> {
+    const answer = await requestLocal(this.port, method, path, { token: this.token, timeoutMs: options.timeoutMs, ...(options.raw ? { rawBody: body as string } : { body }) });
     const notFound = options.notFound ?? (method === 'POST' ? 'throw' : 'null');
-    if (answer.statusCode === 404 && notFound === 'null') return { statusCode: 404, json: null };
+    if (answer.statusCode === 404 && notFound === 'null') return { statusCode: 404, json: null, answer };
     if (answer.statusCode < 200 || answer.statusCode >= 300) {
       const reason = answer.statusCode === 401
         ? 'the collector of the other window refused this window\'s token: give every window the same stacklens.token setting (or leave it empty in all of them)'
@@ -85,7 +85,7 @@ export class HttpCollector implements Api {
       throw new CollectorHttpError(options.bare ? reason : `${method} ${path}: ${reason}`, answer.statusCode);
     }
     try {
-      return { statusCode: answer.statusCode, json: JSON.parse(answer.body) as T };
+      return { statusCode: answer.statusCode, json: JSON.parse(answer.body) as T, answer };
     } catch {
       throw new CollectorHttpError(`${method} ${path}: the answer is not JSON`, answer.statusCode);
     }
@@ -173,6 +173,23 @@ export class HttpCollector implements Api {
 
   evalsStatus: Api['evalsStatus'] = async () => {
     const { json } = await this.call<EvalsStatus>('GET', '/api/v1/evals', undefined, { notFound: 'throw' });
+    return json!;
+  };
+
+  forwarding: Api['forwarding'] = async () => {
+    const { json } = await this.call<ForwardingStatus>('GET', '/api/v1/forwarding', undefined, { notFound: 'throw' });
+    return json!;
+  };
+
+  /** The file exactly as the collector wrote it: its text is not parsed and written again. */
+  exportTraces: Api['exportTraces'] = async (selection) => {
+    const { json, answer } = await this.call<{ stacklens?: { traces?: unknown[] } }>('POST', '/api/v1/export', selection, { timeoutMs: 120_000 });
+    const disposition = /filename="([^"]+)"/.exec(String(answer.headers['content-disposition'] ?? ''));
+    return { fileName: disposition?.[1] ?? 'stacklens-traces.stacklens.json', text: answer.body, traceCount: json?.stacklens?.traces?.length ?? 0 };
+  };
+
+  importTraces: Api['importTraces'] = async (text) => {
+    const { json } = await this.call<ImportResult>('POST', '/api/v1/import', text, { raw: true, timeoutMs: 120_000 });
     return json!;
   };
 

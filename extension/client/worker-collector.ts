@@ -139,6 +139,9 @@ export class WorkerCollector implements Api {
   evalSummary: Api['evalSummary'] = (...args) => this.request('evalSummary', args);
   evalCallSites: Api['evalCallSites'] = (...args) => this.request('evalCallSites', args);
   evalsStatus: Api['evalsStatus'] = () => this.request('evalsStatus', []);
+  forwarding: Api['forwarding'] = () => this.request('forwarding', []);
+  exportTraces: Api['exportTraces'] = (...args) => this.request('exportTraces', args);
+  importTraces: Api['importTraces'] = (...args) => this.request('importTraces', args);
 
   /**
    * Asks the worker to flush the journal, snapshot and stop; terminates it if it has not finished

@@ -4,6 +4,9 @@
 // goes the other way: an llm_judge evaluator running in the worker asks the main thread, which
 // alone can reach VS Code's language models (`judge`, answered by `judgeAnswer`).
 import type { BudgetOptions, BudgetStatus } from './budget';
+import type { ForwardHealth } from './forward/forwarder';
+import type { CustomPattern } from './privacy';
+import type { TraceFilter } from './model';
 import type { EvalsFileStatus } from './evals/evals-file';
 import type { OpenAiJudgeOptions } from './evals/judge';
 import type { TraceEvalRun } from './evals/runner';
@@ -12,9 +15,24 @@ import type { Postmortem } from './postmortem';
 import type { PriceOverride } from './pricing';
 import type { ConsoleResult } from './sql-console';
 import type { RetentionOptions, Store, StoreChange } from './store/api';
+import type { ImportResult } from './trace-files';
 
 export type { BudgetStatus, ConsoleResult, CallSiteScores, EvalSummary, EvalSummaryQuery, Postmortem, TraceEvalRun };
 export type EvalsStatus = EvalsFileStatus & { judge: boolean };
+export type { ForwardHealth, ImportResult };
+
+/** GET /api/v1/forwarding: `{enabled: false}` when forwarding is off (docs/forwarding.md "Health"). */
+export type ForwardingStatus = ForwardHealth | { enabled: false };
+
+/** What to export: these traces, or those a filter selects (POST /api/v1/export's body). */
+export type ExportSelection = { trace_ids: string[] } | TraceFilter;
+
+/** A `.stacklens.json` file as the collector wrote it, with the name it suggests. */
+export interface ExportedTraceFile {
+  fileName: string;
+  text: string;
+  traceCount: number;
+}
 
 /** What the main thread may ask: the store's read/write API minus lifecycle, and issue 5's judging and accounting. */
 export type CollectorApi = Pick<Store, 'addScore' | 'listTraces' | 'getTrace' | 'deleteTrace' | 'callSites' | 'stats' | 'query'> & {
@@ -32,6 +50,12 @@ export type CollectorApi = Pick<Store, 'addScore' | 'listTraces' | 'getTrace' | 
   evalCallSites(query: EvalSummaryQuery & { file?: string }): Promise<CallSiteScores[]>;
   /** the evals file the collector reads, its evaluators and its problems */
   evalsStatus(): Promise<EvalsStatus>;
+  /** the forwarder's health (GET /api/v1/forwarding) */
+  forwarding(): Promise<ForwardingStatus>;
+  /** a trace file of the selected traces; throws naming a trace that is not stored */
+  exportTraces(selection: ExportSelection): Promise<ExportedTraceFile>;
+  /** stores a trace file's spans and scores (whole or not at all); throws naming the problem */
+  importTraces(text: string): Promise<ImportResult>;
 };
 export type CollectorMethod = keyof CollectorApi;
 
@@ -56,6 +80,13 @@ export interface CollectorWorkerOptions {
   /** absent: llm_judge evaluators skip their spans ("no judge configured") */
   judge?: JudgeOption;
   budget?: BudgetOptions;
+  /** every stored span is sent on to this OTLP/HTTP endpoint (docs/forwarding.md) */
+  forward?: { endpoint: string; headers: Record<string, string> };
+  /** false: metadata only (docs/privacy.md) */
+  captureContent?: boolean;
+  redact?: { defaults: boolean; creditCards: boolean; patterns: CustomPattern[] };
+  /** the store's AES-256 key as 64 hex characters (a Buffer would arrive in the worker as a bare Uint8Array) */
+  encryptionKeyHex?: string;
 }
 
 export interface CollectorStatus {

@@ -5,6 +5,7 @@ import { access } from 'node:fs/promises';
 import * as vscode from 'vscode';
 import type { CollectorConnection, ConnectionState } from '../client/collector-connection';
 import { collectorEnvironment, exportLines } from '../client/collector-env';
+import { isStoreKeyError, storeKeyAdvice } from '../client/store-key';
 
 export interface CollectorCommandDeps {
   connection: CollectorConnection;
@@ -41,6 +42,13 @@ export class CollectorNotices {
       const answer = await vscode.window.showWarningMessage(`StackLens: ${state.error}`, USE_FREE_PORT, OPEN_SETTINGS);
       if (answer === USE_FREE_PORT) await this.deps.connection.useFreePort();
       if (answer === OPEN_SETTINGS) await vscode.commands.executeCommand('workbench.action.openSettings', 'stacklens.port');
+      return;
+    }
+    if (isStoreKeyError(state.error)) {
+      // never a silent empty store: the traces are there, locked; say how to get at them
+      const answer = await vscode.window.showErrorMessage(`StackLens cannot open its encrypted store: ${state.error}. ${storeKeyAdvice(state.dataDir)}`, OPEN_SETTINGS, SHOW_LOG);
+      if (answer === OPEN_SETTINGS) await vscode.commands.executeCommand('workbench.action.openSettings', 'stacklens.privacy.encryptAtRest');
+      if (answer === SHOW_LOG) this.deps.log.show();
       return;
     }
     const answer = await vscode.window.showErrorMessage(`StackLens: the collector is not running: ${state.error}`, RESTART, SHOW_LOG);

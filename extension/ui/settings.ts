@@ -4,6 +4,7 @@
 import path from 'node:path';
 import type { BudgetOptions } from '../server/budget';
 import type { CollectorWorkerOptions } from '../server/rpc';
+import { readForwardSettings, readPrivacySettings, type ForwardSettings, type PrivacySettings } from './privacy-settings';
 
 export const DEFAULT_PORT = 4318;
 export const DEFAULT_MAX_AGE_DAYS = 7;
@@ -18,6 +19,8 @@ export interface StackLensSettings {
   codeLensEnabled: boolean;
   budget: Required<BudgetOptions>;
   evals: EvalsSettings;
+  privacy: PrivacySettings;
+  forward: ForwardSettings;
 }
 
 export type JudgeProvider = 'vscode' | 'openai-compatible' | 'off';
@@ -34,7 +37,7 @@ const JUDGE_PROVIDERS: JudgeProvider[] = ['vscode', 'openai-compatible', 'off'];
 export type SettingGetter = (key: string) => unknown;
 
 /** Settings that need the collector restarted when they change. */
-export const COLLECTOR_SETTINGS = ['stacklens.port', 'stacklens.token', 'stacklens.retention', 'stacklens.pricing', 'stacklens.budget', 'stacklens.evals'];
+export const COLLECTOR_SETTINGS = ['stacklens.port', 'stacklens.token', 'stacklens.retention', 'stacklens.pricing', 'stacklens.budget', 'stacklens.evals', 'stacklens.privacy', 'stacklens.forward'];
 
 export function readSettings(get: SettingGetter): { settings: StackLensSettings; problems: string[] } {
   const problems: string[] = [];
@@ -70,6 +73,8 @@ export function readSettings(get: SettingGetter): { settings: StackLensSettings;
   const lens = get('codeLens.enabled');
   const budget = readBudget(get, problems);
   const evals = readEvals(get, problems);
+  const privacy = readPrivacySettings(get, problems);
+  const forward = readForwardSettings(get, problems);
   return {
     settings: {
       port,
@@ -79,6 +84,8 @@ export function readSettings(get: SettingGetter): { settings: StackLensSettings;
       codeLensEnabled: lens === undefined || lens === null ? true : lens === true,
       budget,
       evals,
+      privacy,
+      forward,
     },
     problems,
   };

@@ -1,5 +1,7 @@
 // What the status bar item says: the collector's state and port, and today's calls and cost.
 import type { ConnectionState } from '../client/collector-connection';
+import { isStoreKeyError, storeKeyAdvice } from '../client/store-key';
+import type { ForwardingStatus } from '../server/rpc';
 import { formatCount, formatUsd } from './format';
 
 export interface TodayFigures {
@@ -14,7 +16,18 @@ export interface StatusText {
   severity: 'normal' | 'warning' | 'error';
 }
 
-export function statusText(state: ConnectionState, today: TodayFigures | null): StatusText {
+/** The forwarding lines of the tooltip, and whether forwarding is in trouble. */
+export function forwardingText(status: ForwardingStatus | null, now: number): { lines: string[]; failing: boolean } {
+  if (!status || !status.enabled) return { lines: [], failing: false };
+  const ago = (at: number | null) => (at === null ? 'never' : `${Math.max(0, Math.round((now - at) / 1000))} s ago`);
+  const counts = `${formatCount(status.sent)} sent, ${formatCount(status.queued)} queued, ${formatCount(status.dropped)} dropped${status.rejected ? `, ${formatCount(status.rejected)} rejected` : ''}`;
+  const lines = [`Forwarding to ${status.endpoint}: ${status.state} — ${counts}`];
+  if (status.state !== 'ok' && status.last_error) lines.push(`Forwarding problem (${ago(status.last_error_at)}): ${status.last_error}`);
+  else if (status.last_success_at !== null) lines.push(`Last forwarded ${ago(status.last_success_at)}`);
+  return { lines, failing: status.state === 'failing' };
+}
+
+export function statusText(state: ConnectionState, today: TodayFigures | null, forwarding: ForwardingStatus | null = null, now = Date.now()): StatusText {
   const port = state.port !== null ? ` :${state.port}` : '';
   const tooltip: string[] = [];
   if (state.url) {
@@ -22,6 +35,7 @@ export function statusText(state: ConnectionState, today: TodayFigures | null): 
   }
   tooltip.push(`Data: ${state.dataDir}`);
   if (state.error) tooltip.push(`Problem: ${state.error}`);
+  if (isStoreKeyError(state.error)) tooltip.push(storeKeyAdvice(state.dataDir));
 
   switch (state.phase) {
     case 'starting':
@@ -29,17 +43,18 @@ export function statusText(state: ConnectionState, today: TodayFigures | null): 
     case 'stopped':
       return { text: '$(circle-slash) StackLens stopped', tooltip: [...tooltip, 'Click for the collector status'], severity: 'warning' };
     case 'failed': {
-      const short = state.conflictPort !== null ? `port ${state.conflictPort} in use` : 'collector failed';
+      const short = state.conflictPort !== null ? `port ${state.conflictPort} in use` : isStoreKeyError(state.error) ? 'store key problem' : 'collector failed';
       return { text: `$(error) StackLens: ${short}`, tooltip: [...tooltip, 'Click for the collector status and what to do'], severity: 'error' };
     }
     case 'ready': {
       const shared = state.role === 'client' ? ' (shared)' : '';
       const figures = today ? ` · ${formatCount(today.calls)} ${today.calls === 1 ? 'call' : 'calls'} · ${formatUsd(today.cost_usd)} today` : '';
-      const icon = state.error ? '$(warning)' : '$(pulse)';
+      const forward = forwardingText(forwarding, now);
+      const icon = state.error || forward.failing ? '$(warning)' : '$(pulse)';
       return {
         text: `${icon} StackLens${port}${shared}${figures}`,
-        tooltip: [...tooltip, 'Click to open the Traces view'],
-        severity: state.error ? 'warning' : 'normal',
+        tooltip: [...tooltip, ...forward.lines, 'Click to open the Traces view'],
+        severity: state.error || forward.failing ? 'warning' : 'normal',
       };
     }
   }

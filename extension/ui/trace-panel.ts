@@ -2,7 +2,8 @@
 // so two traces can sit side by side for comparison). The panel runs dist/webview.js; everything
 // it posts is validated with parseWebviewMessage before a field of it is used.
 import * as vscode from 'vscode';
-import type { CollectorApi } from '../server/rpc';
+import type { TraceDetail } from '../server/model';
+import type { CollectorApi, Postmortem } from '../server/rpc';
 import type { StoreChange } from '../server/store/api';
 import { panelHtml, parseWebviewMessage, type HostToWebview } from '../../webview/protocol';
 import { coalesce, type Coalesced } from './coalesce';
@@ -16,6 +17,22 @@ export interface PanelContext {
   collector: CollectorApi;
   openSource: SourceOpener;
   log: vscode.LogOutputChannel;
+}
+
+/** Where a panel's trace comes from: the collector, or a `.stacklens.json` file (trace-file-editor.ts). */
+export interface TraceSource {
+  getTrace(traceId: string): Promise<TraceDetail | null>;
+  postmortem(traceId: string): Promise<Postmortem | null>;
+  /** absent: the trace is not in the store, so evaluators cannot run on it here */
+  runEvals?(traceId: string): Promise<void>;
+  /** what the panel says of a trace the source does not have */
+  missing(traceId: string): string;
+}
+
+/** Options of a panel that VS Code made (a custom editor) or that shows a file's traces. */
+export interface PanelHost {
+  panel?: vscode.WebviewPanel;
+  source?: TraceSource;
 }
 
 export class TracePanels implements vscode.Disposable {
@@ -67,6 +84,11 @@ export class TracePanel implements vscode.Disposable {
   private pendingPostmortem = false;
   private readonly subscriptions: vscode.Disposable[] = [];
   readonly updateSoon: Coalesced;
+  private readonly source: TraceSource;
+  /** a custom editor's title is its file's name: the panel leaves it alone */
+  private readonly ownsTitle: boolean;
+  /** the trace last shown, for the test suite and the export command */
+  shownTrace: TraceDetail | null = null;
 
   constructor(
     private readonly ctx: PanelContext,
@@ -74,15 +96,23 @@ export class TracePanel implements vscode.Disposable {
     focusSpanId: string | undefined,
     private readonly onRekey: (from: string, to: string) => void,
     private readonly onClosed: () => void,
+    host: PanelHost = {},
   ) {
     const dist = vscode.Uri.joinPath(ctx.extensionUri, 'dist');
-    const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
-    this.panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, `Trace ${traceId.slice(0, 8)}`, column, {
-      enableScripts: true,
-      localResourceRoots: [dist],
-      enableFindWidget: true,
-    });
-    this.panel.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'stacklens.svg');
+    this.source = host.source ?? collectorSource(ctx.collector);
+    this.ownsTitle = !host.panel;
+    if (host.panel) {
+      this.panel = host.panel;
+      this.panel.webview.options = { enableScripts: true, localResourceRoots: [dist] };
+    } else {
+      const column = vscode.window.activeTextEditor ? vscode.ViewColumn.Beside : vscode.ViewColumn.Active;
+      this.panel = vscode.window.createWebviewPanel(PANEL_VIEW_TYPE, `Trace ${traceId.slice(0, 8)}`, column, {
+        enableScripts: true,
+        localResourceRoots: [dist],
+        enableFindWidget: true,
+      });
+      this.panel.iconPath = vscode.Uri.joinPath(ctx.extensionUri, 'media', 'stacklens.svg');
+    }
     this.pendingFocus = focusSpanId;
     const webview = this.panel.webview;
     webview.html = panelHtml({
@@ -131,7 +161,8 @@ export class TracePanel implements vscode.Disposable {
         await this.load('showTrace');
         return;
       case 'runEvals':
-        await vscode.commands.executeCommand('stacklens.runEvals', this.traceId);
+        if (this.source.runEvals) await this.source.runEvals(this.traceId);
+        else void vscode.window.showInformationMessage('StackLens: this trace is shown from a file. Import it into StackLens ("Import into StackLens") to run your evaluators on it.');
         return;
       case 'requestPostmortem':
         await this.loadPostmortem();
@@ -152,7 +183,7 @@ export class TracePanel implements vscode.Disposable {
   private async loadPostmortem(): Promise<void> {
     const traceId = this.traceId;
     try {
-      const pm = await this.ctx.collector.postmortem(traceId);
+      const pm = await this.source.postmortem(traceId);
       if (traceId !== this.traceId) return;
       if (!pm) this.post({ type: 'postmortemError', message: `Trace ${traceId} is not in the store: there is nothing to analyse.` });
       else this.post({ type: 'showPostmortem', postmortem: pm });
@@ -165,13 +196,14 @@ export class TracePanel implements vscode.Disposable {
     if (!this.ready) return;
     const traceId = this.traceId;
     try {
-      const detail = await this.ctx.collector.getTrace(traceId);
+      const detail = await this.source.getTrace(traceId);
       if (traceId !== this.traceId) return;
       if (!detail) {
-        this.post({ type: 'traceError', traceId, message: `Trace ${traceId} is not in the store: it was deleted, removed by retention, or has not arrived yet.` });
+        this.post({ type: 'traceError', traceId, message: this.source.missing(traceId) });
         return;
       }
-      this.panel.title = `Trace: ${detail.trace.name || traceId.slice(0, 8)}`;
+      this.shownTrace = detail;
+      if (this.ownsTitle) this.panel.title = `Trace: ${detail.trace.name || traceId.slice(0, 8)}`;
       if (kind === 'showTrace') {
         const focusSpanId = this.pendingFocus;
         this.pendingFocus = undefined;
@@ -188,6 +220,17 @@ export class TracePanel implements vscode.Disposable {
     }
   }
 
+  /** Shows another trace of the same source in this panel (a file of several traces). */
+  showTrace(traceId: string): void {
+    if (traceId !== this.traceId) this.onRekey(this.traceId, traceId);
+    this.traceId = traceId;
+    void this.load('showTrace');
+  }
+
+  get isReady(): boolean {
+    return this.ready;
+  }
+
   private post(message: HostToWebview): void {
     void this.panel.webview.postMessage(message);
   }
@@ -202,6 +245,17 @@ export class TracePanel implements vscode.Disposable {
     this.onClosed();
     this.panel.dispose();
   }
+}
+
+function collectorSource(collector: CollectorApi): TraceSource {
+  return {
+    getTrace: (id) => collector.getTrace(id),
+    postmortem: (id) => collector.postmortem(id),
+    runEvals: async (id) => {
+      await vscode.commands.executeCommand('stacklens.runEvals', id);
+    },
+    missing: (id) => `Trace ${id} is not in the store: it was deleted, removed by retention, or has not arrived yet.`,
+  };
 }
 
 function preview(data: unknown): string {

@@ -19,8 +19,13 @@ describe('StackLens settings', () => {
     assert.deepEqual(Object.keys(props).sort(), [
       'stacklens.budget.hardLimit', 'stacklens.budget.monthlyUsd', 'stacklens.budget.perTag', 'stacklens.budget.warnAtPct',
       'stacklens.codeLens.enabled', 'stacklens.evals.file', 'stacklens.evals.judge.model', 'stacklens.evals.judge.provider', 'stacklens.evals.judge.url',
-      'stacklens.port', 'stacklens.pricing.overrides', 'stacklens.retention.maxAgeDays', 'stacklens.retention.maxSpans', 'stacklens.token',
+      'stacklens.forward.endpoint', 'stacklens.forward.headers',
+      'stacklens.port', 'stacklens.pricing.overrides',
+      'stacklens.privacy.captureContent', 'stacklens.privacy.encryptAtRest', 'stacklens.privacy.redact.creditCards', 'stacklens.privacy.redact.defaults', 'stacklens.privacy.redact.patterns',
+      'stacklens.retention.maxAgeDays', 'stacklens.retention.maxSpans', 'stacklens.token',
     ]);
+    assert.deepEqual(settings.privacy, { captureContent: true, redact: { defaults: true, creditCards: false, patterns: [] }, encryptAtRest: false });
+    assert.deepEqual(settings.forward, { endpoint: '', headerNames: [] });
   });
 
   it('names a bad value and keeps the default instead of breaking the collector', () => {
@@ -86,11 +91,11 @@ describe('budget and evals settings', () => {
 describe('the extension manifest', () => {
   it('declares a command for every command the extension registers, and a menu only for declared ones', () => {
     const declared = new Set((manifest.contributes.commands as Array<{ command: string }>).map((c) => c.command));
-    const sources = ['trace-commands.ts', 'filter-commands.ts', 'collector-commands.ts', 'judge-commands.ts', 'dashboard-panel.ts']
+    const sources = ['trace-commands.ts', 'filter-commands.ts', 'collector-commands.ts', 'judge-commands.ts', 'dashboard-panel.ts', 'trace-file-commands.ts', 'forward-commands.ts', 'mcp-server.ts']
       .map((f) => readFileSync(path.join(__dirname, '../../../extension/ui', f), 'utf8')).join('\n');
     const registered = [...sources.matchAll(/registerCommand\('([^']+)'/g)].map((m) => m[1]);
     assert.ok(registered.length >= 19);
-    for (const id of ['stacklens.openDashboard', 'stacklens.openSqlConsole', 'stacklens.runEvals', 'stacklens.postmortem']) assert.ok(registered.includes(id), `${id} is registered`);
+    for (const id of ['stacklens.openDashboard', 'stacklens.openSqlConsole', 'stacklens.runEvals', 'stacklens.postmortem', 'stacklens.exportTrace', 'stacklens.exportTraces', 'stacklens.importTraceFile', 'stacklens.traceFile.import', 'stacklens.setForwardHeader', 'stacklens.copyMcpConfiguration']) assert.ok(registered.includes(id), `${id} is registered`);
     for (const id of registered) assert.ok(declared.has(id), `${id} is registered but not in contributes.commands`);
     for (const group of Object.values(manifest.contributes.menus) as Array<Array<{ command: string }>>) {
       for (const item of group) assert.ok(declared.has(item.command) || registered.includes(item.command), `menu entry ${item.command} is not a command`);
