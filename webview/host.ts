@@ -46,7 +46,7 @@ export function saveState(state: SavedPanelState): void {
   vscode()?.setState(state);
 }
 
-const HOST_TYPES = new Set(['showTrace', 'traceUpdated', 'focusSpan', 'loadingTrace', 'traceError', 'showPostmortem', 'postmortemError']);
+const HOST_TYPES = new Set(['showTrace', 'traceUpdated', 'focusSpan', 'loadingTrace', 'traceError', 'showPostmortem', 'postmortemError', 'writtenPostmortem', 'writtenPostmortemError']);
 
 /** A shape check, not a full validation: the host is trusted, but other frames may post noise. */
 export function isHostMessage(data: unknown): data is HostToWebview {
@@ -57,6 +57,10 @@ export function isHostMessage(data: unknown): data is HostToWebview {
   if (m.type === 'showPostmortem') {
     const pm = (data as { postmortem?: { whys?: unknown; trace_id?: unknown } }).postmortem;
     return typeof pm === 'object' && pm !== null && Array.isArray(pm.whys) && typeof pm.trace_id === 'string';
+  }
+  if (m.type === 'writtenPostmortem' || m.type === 'writtenPostmortemError') {
+    const w = data as { traceId?: unknown; text?: unknown; message?: unknown };
+    return typeof w.traceId === 'string' && typeof (m.type === 'writtenPostmortem' ? w.text : w.message) === 'string';
   }
   return true;
 }

@@ -5,7 +5,7 @@ import { render } from 'preact';
 import { PanelRoot } from './components/TracePanel';
 import { logToHost, onHostMessage, postToHost, saveState, savedState } from './host';
 import type { HostToWebview } from './protocol';
-import { detail, selectSpan, selectedId, showError, showLoading, showPostmortem, showPostmortemError, showTrace, traceUpdated } from './store';
+import { detail, selectSpan, selectedId, showError, showLoading, showPostmortem, showPostmortemError, showTrace, showWritten, traceUpdated } from './store';
 import baseCss from './styles/base.css';
 import detailCss from './styles/detail.css';
 import panelCss from './styles/panel.css';
@@ -55,10 +55,16 @@ function handle(message: HostToWebview): void {
       showError(message.message);
       break;
     case 'showPostmortem':
-      showPostmortem(message.postmortem);
+      showPostmortem(message.postmortem, message.canWrite === true);
       break;
     case 'postmortemError':
       showPostmortemError(message.message);
+      break;
+    case 'writtenPostmortem':
+      showWritten(message.traceId, { text: message.text });
+      break;
+    case 'writtenPostmortemError':
+      showWritten(message.traceId, { message: message.message });
       break;
   }
 }

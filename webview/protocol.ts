@@ -34,9 +34,16 @@ export type HostToWebview =
   | { type: 'loadingTrace'; traceId: string }
   /** The trace could not be loaded (deleted, store unavailable): the panel shows this text. */
   | { type: 'traceError'; traceId: string; message: string }
-  /** The 5-whys postmortem of the trace on screen: the panel shows its Postmortem tab. */
-  | { type: 'showPostmortem'; postmortem: Postmortem }
-  | { type: 'postmortemError'; message: string };
+  /**
+   * The 5-whys postmortem of the trace on screen: the panel shows its Postmortem tab. `canWrite`:
+   * a language model is configured, so the tab offers to ask it for a written postmortem.
+   */
+  | { type: 'showPostmortem'; postmortem: Postmortem; canWrite?: boolean }
+  | { type: 'postmortemError'; message: string }
+  /** The model's written postmortem of a trace: Markdown-looking text, shown as text. */
+  | { type: 'writtenPostmortem'; traceId: string; text: string }
+  /** Why the model wrote nothing for a trace: one line a user can act on. */
+  | { type: 'writtenPostmortemError'; traceId: string; message: string };
 
 /** Panel → host. */
 export type WebviewToHost =
@@ -50,6 +57,8 @@ export type WebviewToHost =
   | { type: 'runEvals' }
   /** Build the postmortem of the trace on screen. */
   | { type: 'requestPostmortem' }
+  /** Ask the configured language model for a written postmortem of the trace on screen. */
+  | { type: 'requestWrittenPostmortem' }
   | { type: 'log'; level: LogLevel; message: string };
 
 export type LogLevel = 'info' | 'warn' | 'error';
@@ -88,6 +97,8 @@ export function parseWebviewMessage(data: unknown): WebviewToHost | null {
       return { type: 'runEvals' };
     case 'requestPostmortem':
       return { type: 'requestPostmortem' };
+    case 'requestWrittenPostmortem':
+      return { type: 'requestWrittenPostmortem' };
     case 'log':
       return parseLog(m);
     default:

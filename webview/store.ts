@@ -37,6 +37,10 @@ export const sideTab = signal<SideTab>('span');
 export type PostmortemState = { kind: 'none' } | { kind: 'loading' } | { kind: 'ready'; postmortem: Postmortem } | { kind: 'error'; message: string };
 export const postmortem = signal<PostmortemState>({ kind: 'none' });
 
+/** The language model's written postmortem of the trace on screen (offered only when a model is configured). */
+export type WrittenState = { kind: 'unavailable' } | { kind: 'idle' } | { kind: 'asking' } | { kind: 'ready'; text: string } | { kind: 'error'; message: string };
+export const written = signal<WrittenState>({ kind: 'unavailable' });
+
 /** Bumped when the selection moved by keyboard, replay or host request: the waterfall scrolls to it. */
 export const revealRequest = signal(0);
 /** Bumped by Enter in the waterfall: the detail pane takes focus. */
@@ -47,7 +51,10 @@ let clock: ReturnType<typeof setInterval> | null = null;
 export function showTrace(next: TraceDetail, focusSpanId?: string): void {
   pause();
   batch(() => {
-    if (detail.peek()?.trace.trace_id !== next.trace.trace_id) postmortem.value = { kind: 'none' };
+    if (detail.peek()?.trace.trace_id !== next.trace.trace_id) {
+      postmortem.value = { kind: 'none' };
+      written.value = { kind: 'unavailable' };
+    }
     detail.value = next;
     status.value = { kind: 'ready' };
     collapsed.value = new Set();
@@ -83,12 +90,26 @@ export function postmortemRequested(): void {
   });
 }
 
-export function showPostmortem(next: Postmortem): void {
+export function showPostmortem(next: Postmortem, canWrite = false): void {
   if (detail.peek()?.trace.trace_id !== next.trace_id) return;
   batch(() => {
     postmortem.value = { kind: 'ready', postmortem: next };
     sideTab.value = 'postmortem';
+    // a text already written (or being written) for this trace stays when the analysis is rebuilt
+    if (!canWrite) written.value = { kind: 'unavailable' };
+    else if (written.peek().kind === 'unavailable') written.value = { kind: 'idle' };
   });
+}
+
+/** The panel asked the host for the model's written postmortem. */
+export function writtenRequested(): void {
+  written.value = { kind: 'asking' };
+}
+
+/** The model's answer (or why there is none) for a trace; an answer for another trace is dropped. */
+export function showWritten(traceId: string, answer: { text: string } | { message: string }): void {
+  if (detail.peek()?.trace.trace_id !== traceId) return;
+  written.value = 'text' in answer ? { kind: 'ready', text: answer.text } : { kind: 'error', message: answer.message };
 }
 
 export function showPostmortemError(message: string): void {

@@ -2,7 +2,7 @@
 // CollectorApi as the worker, so the UI does not care which window owns the port.
 import http from 'node:http';
 import type { CallSite, Score, Stats, TraceDetail, TraceSummary } from '../server/model';
-import type { BudgetStatus, CallSiteScores, CollectorApi, CollectorStatus, ConsoleResult, EvalSummary, EvalSummaryQuery, EvalsStatus, ForwardingStatus, ImportResult, Postmortem, TraceEvalRun } from '../server/rpc';
+import type { BudgetStatus, CallSiteScores, CollectorApi, CollectorStatus, ConsoleResult, EvalSummary, EvalSummaryQuery, EvalsStatus, ForwardingStatus, ImportResult, Postmortem, PostmortemText, TraceEvalRun } from '../server/rpc';
 
 type Api = CollectorApi;
 
@@ -151,9 +151,11 @@ export class HttpCollector implements Api {
     return json;
   };
 
-  postmortem: Api['postmortem'] = async (traceId) => {
-    const { json } = await this.call<Postmortem>('GET', `/api/v1/traces/${encodeURIComponent(traceId)}/postmortem`);
-    return json;
+  postmortem: Api['postmortem'] = async (traceId, options) => {
+    const path = `/api/v1/traces/${encodeURIComponent(traceId)}/postmortem`;
+    if (!options?.written) return (await this.call<Postmortem>('GET', path)).json;
+    // the model writes for a while: give it longer than the default 10 s (the judge's own limit is 60 s)
+    return (await this.call<Postmortem & PostmortemText>('GET', `${path}?written=1`, undefined, { timeoutMs: 180_000 })).json;
   };
 
   budget: Api['budget'] = async () => {

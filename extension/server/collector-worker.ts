@@ -6,6 +6,7 @@ import { startCollector, type Collector } from './collector';
 import { lowerThreadPriority } from './background-priority';
 import { JudgeError, type Judge, type OpenAiJudgeOptions } from './evals/judge';
 import { postmortem } from './postmortem';
+import { withWritten } from './postmortem/narrative';
 import { runConsoleQuery } from './sql-console';
 import { callSiteScores, evalSummary } from './evals/summary';
 import type { TraceDetail } from './model';
@@ -125,9 +126,10 @@ function api(c: Collector): CollectorApi {
     query: (sql) => c.store.query(sql),
     status: async () => status,
     runEvals: (id) => c.evals.runTrace(id),
-    postmortem: async (id) => {
+    postmortem: async (id, opts) => {
       const detail = await c.store.getTrace(id);
-      return detail ? postmortem(detail) : null;
+      if (!detail) return null;
+      return opts?.written ? withWritten(postmortem(detail), detail, c.judge) : postmortem(detail);
     },
     budget: () => c.budget.status(),
     sql: (sql) => runConsoleQuery(c.store, { sql }),

@@ -16,6 +16,7 @@ import { decodeTraceRequest, encodeTraceResponse, normaliseTraceRequest, otlpEnc
 import { IngestError } from './ingest/errors';
 import { createPricer, type PriceOverride, type Pricer } from './pricing';
 import { postmortem } from './postmortem';
+import { withWritten } from './postmortem/narrative';
 import { readPrompt } from './prompts';
 import { runConsoleQuery } from './sql-console';
 import { parseScore } from './score-input';
@@ -69,6 +70,8 @@ export interface Collector {
   readonly store: Store;
   readonly evals: EvalRunner;
   readonly budget: BudgetWatch;
+  /** the model behind llm_judge and the written postmortem; null when none is configured */
+  readonly judge: Judge | null;
   /** null when forwarding is off */
   readonly forwarder: Forwarder | null;
   close(): Promise<void>;
@@ -113,7 +116,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   const judge = options.judge === undefined ? null : 'ask' in options.judge ? options.judge : openAiJudge(options.judge);
   const evals = new EvalRunner({ store, file: options.evalsFile, judge, pollMs: options.evalsPollMs });
   const budget = new BudgetWatch(store, options.budget);
-  const routes = buildRoutes(store, pricer, options.promptsDir, { evals, budget });
+  const routes = buildRoutes(store, pricer, options.promptsDir, { evals, budget, judge });
   const recordSpan = async (body: Record<string, unknown>) => {
     const { spans } = parseSimpleSpans(body, pricer);
     await ingest(store, spans);
@@ -186,6 +189,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
     store,
     evals,
     budget,
+    judge,
     forwarder,
     close() {
       closing ??= (async () => {
@@ -201,7 +205,7 @@ export async function startCollector(options: CollectorOptions): Promise<Collect
   };
 }
 
-function buildRoutes(store: Store, pricer: Pricer, promptsDir: string | undefined, judged: { evals: EvalRunner; budget: BudgetWatch }): Route[] {
+function buildRoutes(store: Store, pricer: Pricer, promptsDir: string | undefined, judged: { evals: EvalRunner; budget: BudgetWatch; judge: Judge | null }): Route[] {
   const json = async (ctx: RequestContext): Promise<unknown> => {
     const type = (ctx.req.headers['content-type'] ?? 'application/json').split(';')[0].trim().toLowerCase();
     if (type !== 'application/json') throw new HttpError(415, `content-type "${type}" is not accepted here: send application/json`);
@@ -304,11 +308,14 @@ function buildRoutes(store: Store, pricer: Pricer, promptsDir: string | undefine
       method: 'GET',
       pattern: /^\/api\/v1\/traces\/([^/]+)\/postmortem$/,
       async handle(ctx) {
-        onlyParams(ctx.url.searchParams, []);
+        onlyParams(ctx.url.searchParams, ['written']);
+        const written = ctx.url.searchParams.get('written') ?? '0';
+        if (written !== '0' && written !== '1') throw new HttpError(400, `written=${written} is not understood: use written=1 for the model's written postmortem, or leave it out`);
         const id = traceIdParam(ctx.match[1]);
         const detail = await store.getTrace(id);
         if (!detail) throw new HttpError(404, `trace ${id} not found (it may not have arrived yet, or retention removed it)`);
-        return { body: postmortem(detail) as unknown as Json };
+        const pm = postmortem(detail);
+        return { body: (written === '1' ? await withWritten(pm, detail, judged.judge) : pm) as unknown as Json };
       },
     },
     {

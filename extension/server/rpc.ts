@@ -12,12 +12,18 @@ import type { OpenAiJudgeOptions } from './evals/judge';
 import type { TraceEvalRun } from './evals/runner';
 import type { CallSiteScores, EvalSummary, EvalSummaryQuery } from './evals/summary';
 import type { Postmortem } from './postmortem';
+import type { PostmortemText } from './postmortem/narrative';
 import type { PriceOverride } from './pricing';
 import type { ConsoleResult } from './sql-console';
 import type { RetentionOptions, Store, StoreChange } from './store/api';
 import type { ImportResult } from './trace-files';
 
-export type { BudgetStatus, ConsoleResult, CallSiteScores, EvalSummary, EvalSummaryQuery, Postmortem, TraceEvalRun };
+export type { BudgetStatus, ConsoleResult, CallSiteScores, EvalSummary, EvalSummaryQuery, Postmortem, PostmortemText, TraceEvalRun };
+
+/** `written`: also ask the judge's model for a written postmortem (the answer then has `written` and `written_error`). */
+export interface PostmortemOptions {
+  written?: boolean;
+}
 export type EvalsStatus = EvalsFileStatus & { judge: boolean };
 export type { ForwardHealth, ImportResult };
 
@@ -39,8 +45,8 @@ export type CollectorApi = Pick<Store, 'addScore' | 'listTraces' | 'getTrace' | 
   status(): Promise<CollectorStatus>;
   /** runs the workspace's evaluators on a trace now; null when the trace is not stored */
   runEvals(traceId: string): Promise<TraceEvalRun | null>;
-  /** the 5-whys analysis of a trace; null when the trace is not stored */
-  postmortem(traceId: string): Promise<Postmortem | null>;
+  /** the 5-whys analysis of a trace, with the model's written version when asked; null when the trace is not stored */
+  postmortem(traceId: string, options?: PostmortemOptions): Promise<(Postmortem & Partial<PostmortemText>) | null>;
   /** this month's spend against the budget from settings */
   budget(): Promise<BudgetStatus>;
   /** the SQL console: one read-only statement, at most 1,000 rows shipped (errors name why a query was refused) */

@@ -3,7 +3,7 @@
 // it posts is validated with parseWebviewMessage before a field of it is used.
 import * as vscode from 'vscode';
 import type { TraceDetail } from '../server/model';
-import type { CollectorApi, Postmortem } from '../server/rpc';
+import type { CollectorApi, Postmortem, PostmortemOptions, PostmortemText } from '../server/rpc';
 import type { StoreChange } from '../server/store/api';
 import { panelHtml, parseWebviewMessage, type HostToWebview } from '../../webview/protocol';
 import { coalesce, type Coalesced } from './coalesce';
@@ -22,7 +22,10 @@ export interface PanelContext {
 /** Where a panel's trace comes from: the collector, or a `.stacklens.json` file (trace-file-editor.ts). */
 export interface TraceSource {
   getTrace(traceId: string): Promise<TraceDetail | null>;
-  postmortem(traceId: string): Promise<Postmortem | null>;
+  /** `written`: also the language model's written postmortem (its `written`, or why not in `written_error`) */
+  postmortem(traceId: string, options?: PostmortemOptions): Promise<(Postmortem & Partial<PostmortemText>) | null>;
+  /** a language model is configured to write postmortems; absent: never offered */
+  canWrite?(): Promise<boolean>;
   /** absent: the trace is not in the store, so evaluators cannot run on it here */
   runEvals?(traceId: string): Promise<void>;
   /** what the panel says of a trace the source does not have */
@@ -167,6 +170,9 @@ export class TracePanel implements vscode.Disposable {
       case 'requestPostmortem':
         await this.loadPostmortem();
         return;
+      case 'requestWrittenPostmortem':
+        await this.writePostmortem();
+        return;
       case 'log':
         this.ctx.log[message.level](`[panel] ${message.message}`);
         return;
@@ -183,12 +189,35 @@ export class TracePanel implements vscode.Disposable {
   private async loadPostmortem(): Promise<void> {
     const traceId = this.traceId;
     try {
-      const pm = await this.source.postmortem(traceId);
+      const [pm, canWrite] = await Promise.all([this.source.postmortem(traceId), this.canWrite()]);
       if (traceId !== this.traceId) return;
       if (!pm) this.post({ type: 'postmortemError', message: `Trace ${traceId} is not in the store: there is nothing to analyse.` });
-      else this.post({ type: 'showPostmortem', postmortem: pm });
+      else this.post({ type: 'showPostmortem', postmortem: pm, canWrite });
     } catch (err) {
       this.post({ type: 'postmortemError', message: `The postmortem could not be built: ${(err as Error).message}` });
+    }
+  }
+
+  /** Whether to offer the written postmortem: a failure to tell only hides the button. */
+  private async canWrite(): Promise<boolean> {
+    try {
+      return (await this.source.canWrite?.()) ?? false;
+    } catch (err) {
+      this.ctx.log.warn(`could not tell whether a language model is configured: ${(err as Error).message}`);
+      return false;
+    }
+  }
+
+  private async writePostmortem(): Promise<void> {
+    const traceId = this.traceId;
+    const failed = (message: string) => this.post({ type: 'writtenPostmortemError', traceId, message });
+    try {
+      const pm = await this.source.postmortem(traceId, { written: true });
+      if (!pm) failed(`Trace ${traceId} is not in the store: there is nothing to write about.`);
+      else if (typeof pm.written === 'string') this.post({ type: 'writtenPostmortem', traceId, text: pm.written });
+      else failed(upperFirst(pm.written_error ?? 'this trace is shown from a file: import it into StackLens to have a model write its postmortem'));
+    } catch (err) {
+      failed(`The model wrote no postmortem: ${(err as Error).message}`);
     }
   }
 
@@ -250,13 +279,17 @@ export class TracePanel implements vscode.Disposable {
 function collectorSource(collector: CollectorApi): TraceSource {
   return {
     getTrace: (id) => collector.getTrace(id),
-    postmortem: (id) => collector.postmortem(id),
+    postmortem: (id, options) => collector.postmortem(id, options),
+    // the judge that answers llm_judge evaluators writes postmortems too
+    canWrite: async () => (await collector.evalsStatus()).judge,
     runEvals: async (id) => {
       await vscode.commands.executeCommand('stacklens.runEvals', id);
     },
     missing: (id) => `Trace ${id} is not in the store: it was deleted, removed by retention, or has not arrived yet.`,
   };
 }
+
+const upperFirst = (s: string) => s.charAt(0).toUpperCase() + s.slice(1);
 
 function preview(data: unknown): string {
   try {

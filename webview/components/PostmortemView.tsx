@@ -1,11 +1,13 @@
 // The 5-whys postmortem of the trace on screen: each answer points at a span (click → the span is
 // selected in the waterfall), then the facts behind them; "Copy as Markdown" takes the
-// collector's Markdown. Span names and error messages are untrusted: rendered as text only.
+// collector's Markdown. Span names and error messages are untrusted: rendered as text only. With a
+// language model configured, the model's written postmortem is offered too: its answer is untrusted
+// as well (it read the run's prompts and completions), so it is shown as text in a <pre>, never as HTML.
 import type { JSX } from 'preact';
 import type { Postmortem, SpanRef } from '../../extension/server/postmortem';
 import { postToHost } from '../host';
 import { formatCost, formatCount, formatDuration, formatPercent } from '../layout/format';
-import { postmortem, selectSpan } from '../store';
+import { postmortem, selectSpan, written, writtenRequested } from '../store';
 import { Button } from '../ui/toolkit';
 import { Icon } from './Icon';
 
@@ -113,6 +115,51 @@ function Facts({ pm }: { pm: Postmortem }): JSX.Element {
   );
 }
 
+function WrittenPostmortem(): JSX.Element | null {
+  const state = written.value;
+  if (state.kind === 'unavailable') return null;
+  const ask = (label: string) => (
+    <Button
+      appearance="secondary"
+      data-action="write-postmortem"
+      title="Send this analysis and the root cause's input and output to the configured language model"
+      onClick={() => {
+        writtenRequested();
+        postToHost({ type: 'requestWrittenPostmortem' });
+      }}
+    >
+      {label}
+    </Button>
+  );
+  return (
+    <section class="detail-section" data-section="written">
+      {state.kind === 'idle' && ask('Ask the model for a written postmortem')}
+      {state.kind === 'asking' && (
+        <p class="muted" role="status" data-written="asking">
+          Asking the model for a written postmortem…
+        </p>
+      )}
+      {state.kind === 'error' && (
+        <>
+          <div class="callout is-error" role="alert">{state.message}</div>
+          {ask('Ask the model again')}
+        </>
+      )}
+      {state.kind === 'ready' && (
+        <>
+          <header class="detail-head">
+            <h3>Written by the model</h3>
+            <Button appearance="secondary" data-action="copy-written" title="Copy the model's written postmortem" onClick={() => postToHost({ type: 'copy', text: state.text })}>
+              Copy
+            </Button>
+          </header>
+          <pre class="content-raw pm-written">{state.text}</pre>
+        </>
+      )}
+    </section>
+  );
+}
+
 export function PostmortemView(): JSX.Element {
   const state = postmortem.value;
   if (state.kind === 'loading' || state.kind === 'none') return <div class="detail"><p class="muted">Building the postmortem…</p></div>;
@@ -127,6 +174,7 @@ export function PostmortemView(): JSX.Element {
         </Button>
       </header>
       <p class="muted">{`${pm.status === 'error' ? 'Failed' : 'Succeeded'} · ${formatDuration(pm.duration_ms)} · ${formatCost(pm.total_cost_usd)} · ${formatCount(pm.span_count)} spans`}</p>
+      <WrittenPostmortem />
       <Whys pm={pm} />
       <Facts pm={pm} />
     </div>
