@@ -2,7 +2,7 @@
 // to their spans as events. Only what is truly kept is acknowledged: records naming no span are
 // answered as rejected (partial success); records whose span has not arrived get a 503, which
 // OTLP exporters retry.
-import type { Route } from '../collector';
+import type { Route } from '../api-routes';
 import { HttpError } from '../http/errors';
 import { otlpEncoding } from './index';
 import { logsToPatches, encodeLogsResponse } from './logs';

@@ -6,7 +6,7 @@
 // protocol allows for servers that send nothing unasked.
 import { McpServer } from '@modelcontextprotocol/sdk/server/mcp.js';
 import { StreamableHTTPServerTransport } from '@modelcontextprotocol/sdk/server/streamableHttp.js';
-import type { Route } from '../collector';
+import type { Route } from '../api-routes';
 import { VERSION } from '../version';
 import { registerTools, type McpToolDeps } from './tools';
 

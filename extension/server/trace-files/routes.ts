@@ -1,6 +1,6 @@
 // The collector's trace-file routes: export one trace or a filtered set as a `.stacklens.json`
 // download, and import such a file (docs/trace-files.md).
-import type { Route, RequestContext } from '../collector';
+import type { Route, RequestContext } from '../api-routes';
 import { HttpError } from '../http/errors';
 import { parseTraceFilter } from '../http/params';
 import type { TraceDetail } from '../model';
