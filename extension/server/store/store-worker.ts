@@ -35,7 +35,7 @@ async function main(): Promise<void> {
     try {
       if (engine.step() && engine.hasPending()) schedule();
     } catch (err) {
-      post({ t: 'warning', message: `applying journaled spans failed: ${(err as Error).message}` });
+      post({ t: 'warning', message: `applying journaled spans failed: ${describe(err)}` });
     }
   };
   const schedule = () => {
@@ -48,7 +48,7 @@ async function main(): Promise<void> {
     try {
       fn();
     } catch (err) {
-      post({ t: 'warning', message: `${what} failed: ${(err as Error).message}` });
+      post({ t: 'warning', message: `${what} failed: ${describe(err)}` });
     }
   };
   const timers = [
@@ -81,3 +81,14 @@ main().catch((err: Error) => {
   const error = err.name === 'StoreKeyError' ? err.message : `the store could not open: ${err.message}`;
   post({ t: 'failed', error, name: err.name });
 });
+
+/** sql.js and Emscripten sometimes throw strings or plain objects, not Errors. */
+function describe(err: unknown): string {
+  if (err instanceof Error) return err.message || err.name;
+  if (typeof err === 'string') return err;
+  try {
+    return JSON.stringify(err) ?? String(err);
+  } catch {
+    return String(err);
+  }
+}
