@@ -24,6 +24,7 @@ const targets = [
   { ...node, entryPoints: ['extension/extension.ts'], outfile: 'dist/extension.js' },
   { ...node, entryPoints: ['extension/server/collector-worker.ts'], outfile: 'dist/collector-worker.js' },
   { ...node, entryPoints: ['extension/server/store/store-worker.ts'], outfile: 'dist/store-worker.js' },
+  { ...node, entryPoints: ['extension/server/trace-files/reader-worker.ts'], outfile: 'dist/trace-file-reader.js' },
   { ...node, entryPoints: ['extension/server/cli.ts'], outfile: 'dist/cli.js', banner: { js: '#!/usr/bin/env node' } },
   { ...node, entryPoints: ['sdk/src/index.ts'], outfile: 'sdk/dist/index.js', external: [] },
   {

@@ -63,7 +63,7 @@ export function activate(context: vscode.ExtensionContext): StackLensApi {
     await collector.restart({ ...collectorOptions(next), ...(await privacy(next)), token: await tokenFor(next, dataDir, log) });
   };
   // setting a forwarding header changes a secret and a setting at once: one restart for both
-  const restartSoon = coalesce(() => void restart(), 300);
+  const restartSoon = coalesce(() => void restart().catch((err: Error) => log.error(`StackLens could not restart its collector: ${err.message}`)), 300);
 
   // What the user sees.
   const traces = new TraceTreeProvider(collector);
@@ -117,7 +117,7 @@ export function activate(context: vscode.ExtensionContext): StackLensApi {
       if (e.affectsConfiguration('stacklens.codeLens.enabled')) lenses.setEnabled(currentSettings(log).codeLensEnabled);
     }),
     // the default evals file is the first folder's .stacklens/evals.json
-    vscode.workspace.onDidChangeWorkspaceFolders(() => void restart()),
+    vscode.workspace.onDidChangeWorkspaceFolders(() => restartSoon()),
   );
 
   // Start in the background: the token is read (or made) from the data folder, then the
@@ -126,7 +126,7 @@ export function activate(context: vscode.ExtensionContext): StackLensApi {
     const token = await tokenFor(settings, dataDir, log);
     if (settings.port !== 0) terminals.apply(`http://127.0.0.1:${settings.port}`, token);
     await collector.restart({ ...(await privacy(settings)), token });
-  })();
+  })().catch((err: Error) => log.error(`StackLens could not start its collector: ${err.message}`));
 
   return { connection: collector, traces, lenses, panels, statusBar, budgetBar, dashboard, terminals, mcp, traceFiles };
 }

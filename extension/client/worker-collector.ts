@@ -159,5 +159,6 @@ export class WorkerCollector implements Api {
     // After 'closed' the worker has nothing left to do; terminate also ends one that hung.
     if (!this.exited) await this.worker.terminate();
     this.changes.dispose();
+    this.statuses.dispose();
   }
 }

@@ -8,7 +8,7 @@ import type { Judge } from './evals/judge';
 import { openInferenceScores } from './evals/openinference';
 import { callSiteScores, evalSummary, parseEvalSummaryQuery } from './evals/summary';
 import { HttpError } from './http/errors';
-import { parseStatsQuery, parseTraceFilter } from './http/params';
+import { parseStatsQuery, parseTraceFilter, pathParam } from './http/params';
 import { decodeTraceRequest, encodeTraceResponse, normaliseTraceRequest, otlpEncoding, parseSimpleSpans } from './ingest';
 import type { Pricer } from './pricing';
 import { postmortem } from './postmortem';
@@ -185,7 +185,7 @@ export function buildRoutes(store: Store, pricer: Pricer, promptsDir: string | u
       pattern: /^\/api\/v1\/prompts\/([^/]+)$/,
       async handle(ctx) {
         onlyParams(ctx.url.searchParams, ['env']);
-        const prompt = await readPrompt(promptsDir, decodeURIComponent(ctx.match[1]), ctx.url.searchParams.get('env') ?? 'production');
+        const prompt = await readPrompt(promptsDir, pathParam(ctx.match[1]), ctx.url.searchParams.get('env') ?? 'production');
         return { body: { name: prompt.name, env: prompt.env, text: prompt.text } };
       },
     },
@@ -220,7 +220,7 @@ export function findRoute(routes: Route[], method: string, pathname: string): { 
 }
 
 export function traceIdParam(raw: string): string {
-  const id = decodeURIComponent(raw).replace(/-/g, '').toLowerCase();
+  const id = pathParam(raw).replace(/-/g, '').toLowerCase();
   if (!/^[0-9a-f]{32}$/.test(id)) throw new HttpError(400, `"${raw}" is not a trace id: expected 32 hex characters`);
   return id;
 }

@@ -7,7 +7,12 @@ import path from 'node:path';
 export function normalizePath(p: string): string {
   let s = p.trim();
   if (/^file:\/\//i.test(s)) {
-    s = decodeURIComponent(s.replace(/^file:\/\//i, ''));
+    s = s.replace(/^file:\/\//i, '');
+    try {
+      s = decodeURIComponent(s);
+    } catch {
+      // malformed %-escapes in a span's path: keep it as written rather than fail every lens
+    }
     if (/^\/[A-Za-z]:/.test(s)) s = s.slice(1); // file:///C:/x
   }
   s = s.replace(/\\/g, '/');
@@ -79,11 +84,14 @@ export async function resolveSourceFile(
   const span = normalizePath(spanFile);
   if (!span) return null;
   if (isAbsolutePath(span) && (await exists(span))) return span;
-  const segments = span.split('/').filter((s) => s.length > 0 && !/^[a-z]:$/i.test(s));
+  // a span's path never leads out of a workspace folder: ".." segments are dropped
+  const segments = span.split('/').filter((s) => s.length > 0 && s !== '..' && s !== '.' && !/^[a-z]:$/i.test(s));
   for (let i = 0; i < segments.length; i++) {
     const tail = segments.slice(i).join('/');
     for (const folder of folders) {
-      const candidate = path.posix.join(normalizePath(folder), tail);
+      const root = normalizePath(folder);
+      const candidate = path.posix.join(root, tail);
+      if (!candidate.startsWith(root.endsWith('/') ? root : root + '/')) continue;
       if (await exists(candidate)) return candidate;
     }
   }

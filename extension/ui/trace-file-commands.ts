@@ -1,6 +1,7 @@
 // Sharing traces as `.stacklens.json` files (docs/trace-files.md): export one trace or the
 // traces the view's filter shows, import a file into the store.
-import { gunzipSync } from 'node:zlib';
+import { promisify } from 'node:util';
+import { gunzip } from 'node:zlib';
 import * as vscode from 'vscode';
 import type { CollectorApi, ExportSelection } from '../server/rpc';
 import { traceIdOf } from './trace-commands';
@@ -47,7 +48,7 @@ export function registerTraceFileCommands(deps: TraceFileCommandDeps): vscode.Di
     const uri = given ?? (await pickTraceFile());
     if (!uri) return undefined;
     try {
-      const text = fileText(await vscode.workspace.fs.readFile(uri));
+      const text = await fileText(await vscode.workspace.fs.readFile(uri));
       const result = await collector.importTraces(text);
       traces.refresh();
       const what = `${result.traces.length} trace${result.traces.length === 1 ? '' : 's'} (${result.spans} span${result.spans === 1 ? '' : 's'}, ${result.scores} score${result.scores === 1 ? '' : 's'})`;
@@ -90,9 +91,12 @@ async function exportTo(collector: CollectorApi, selection: ExportSelection, tar
 }
 
 /** A trace file may be gzipped (`.stacklens.json.gz` renamed, or as a tool wrote it): the collector takes text. */
-function fileText(bytes: Uint8Array): string {
+const gunzipAsync = promisify(gunzip);
+
+async function fileText(bytes: Uint8Array): Promise<string> {
   const gzipped = bytes[0] === 0x1f && bytes[1] === 0x8b;
-  return new TextDecoder().decode(gzipped ? gunzipSync(bytes, { maxOutputLength: MAX_INFLATED_BYTES }) : bytes);
+  // inflating runs on libuv's pool, not on the editor's thread
+  return new TextDecoder().decode(gzipped ? await gunzipAsync(bytes, { maxOutputLength: MAX_INFLATED_BYTES }) : bytes);
 }
 
 async function pickTraceFile(): Promise<vscode.Uri | undefined> {

@@ -1,11 +1,11 @@
-// `.stacklens.json` trace files open in the trace panel (a custom editor): the file is read here
-// with readTraceFile, nothing is imported, so a teammate's trace can be looked at without adding
+// `.stacklens.json` trace files open in the trace panel (a custom editor): the file is read in a
+// worker (readTraceFile, off the editor's thread), nothing is imported, so a teammate's trace can be looked at without adding
 // it to the store. A file of several traces shows the first and offers the others.
 import * as vscode from 'vscode';
 import type { TraceDetail } from '../server/model';
 import { postmortem } from '../server/postmortem';
-import { readTraceFile } from '../server/trace-files';
 import { noIcons } from './format';
+import { readTraceFileOffThread } from './trace-file-reader';
 import { TracePanel, type PanelContext, type TraceSource } from './trace-panel';
 
 export const TRACE_FILE_VIEW_TYPE = 'stacklens.traceFile';
@@ -33,7 +33,8 @@ export class TraceFileEditor implements vscode.CustomReadonlyEditorProvider<Trac
   async openCustomDocument(uri: vscode.Uri): Promise<TraceFileDocument> {
     try {
       const bytes = await vscode.workspace.fs.readFile(uri);
-      return new TraceFileDocument(uri, readTraceFile(bytes), null);
+      const dist = vscode.Uri.joinPath(this.ctx.extensionUri, 'dist').fsPath;
+      return new TraceFileDocument(uri, await readTraceFileOffThread(dist, bytes), null);
     } catch (err) {
       return new TraceFileDocument(uri, [], `${uri.path.split('/').pop()} is not a StackLens trace file StackLens can read: ${(err as Error).message}`);
     }

@@ -50,7 +50,10 @@ export class TracePanels implements vscode.Disposable {
       existing.reveal(spanId);
       return existing;
     }
-    const panel = new TracePanel(this.ctx, traceId, spanId, (from, to) => this.rekey(from, to, panel), () => this.panels.delete(panel.traceId));
+    const panel = new TracePanel(this.ctx, traceId, spanId, (from, to) => this.rekey(from, to, panel), () => {
+      // a panel only removes its own entry: another panel may show that trace by now
+      if (this.panels.get(panel.traceId) === panel) this.panels.delete(panel.traceId);
+    });
     this.panels.set(traceId, panel);
     return panel;
   }
@@ -71,7 +74,8 @@ export class TracePanels implements vscode.Disposable {
 
   private rekey(from: string, to: string, panel: TracePanel): void {
     if (this.panels.get(from) === panel) this.panels.delete(from);
-    this.panels.set(to, panel);
+    // when another panel already shows `to`, that one stays the trace's panel
+    if (!this.panels.has(to)) this.panels.set(to, panel);
   }
 
   dispose(): void {

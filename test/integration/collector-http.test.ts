@@ -197,6 +197,7 @@ describe('collector HTTP API', function () {
       ['a bad limit', () => c.request('GET', '/api/v1/traces?limit=-3'), 400, /limit/],
       ['an unknown query parameter', () => c.request('GET', '/api/v1/traces?colour=red'), 400, /colour/],
       ['a bad trace id', () => c.request('GET', '/api/v1/traces/zzz'), 400, /trace id/],
+      ['a malformed percent-escape', () => c.request('GET', '/api/v1/traces/%E0%A4%A'), 400, /percent-encoding/],
       ['an unknown trace', () => c.request('GET', `/api/v1/traces/${'0f'.repeat(16)}`), 404, /not found/],
       ['a prompt name with a path', () => c.request('GET', '/api/v1/prompts/..%2F..%2Fetc%2Fpasswd'), 400, /prompt name/],
     ];

@@ -68,3 +68,12 @@ function checkKnown(params: URLSearchParams, known: string[]): void {
     if (!known.includes(key)) throw new HttpError(400, `unknown query parameter "${key}": this route takes ${known.join(', ')}`);
   }
 }
+
+/** A path segment of the URL, %-decoded; a malformed escape is the client's mistake, not ours. */
+export function pathParam(raw: string): string {
+  try {
+    return decodeURIComponent(raw);
+  } catch {
+    throw new HttpError(400, `"${raw}" is not valid percent-encoding`);
+  }
+}

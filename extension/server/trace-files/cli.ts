@@ -89,7 +89,9 @@ export async function runExport(argv: string[], defaultDataDir: string): Promise
   if (t.url) {
     const res = await http(t, 'POST', '/api/v1/export', JSON.stringify(request));
     text = await res.text();
-    suggested = /filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? traceSetFileName(0, new Date());
+    // the name comes from whatever answers at --url: only a plain file name in this folder is taken
+    const offered = path.basename(/filename="([^"]+)"/.exec(res.headers.get('content-disposition') ?? '')?.[1] ?? '');
+    suggested = /^[A-Za-z0-9._-]+\.stacklens\.json$/.test(offered) && !offered.startsWith('.') ? offered : traceSetFileName(0, new Date());
   } else {
     const details = await withStore(t.dataDir, async (store) => {
       if (positional.length === 0) {

@@ -1,6 +1,6 @@
 // The collector's trace-file routes: export one trace or a filtered set as a `.stacklens.json`
 // download, and import such a file (docs/trace-files.md).
-import type { Route, RequestContext } from '../api-routes';
+import { traceIdParam, type Route, type RequestContext } from '../api-routes';
 import { HttpError } from '../http/errors';
 import { parseTraceFilter } from '../http/params';
 import type { TraceDetail } from '../model';
@@ -113,8 +113,4 @@ function download(ctx: RequestContext, details: TraceDetail[], pricer: Pricer, f
   return null;
 }
 
-function traceId(raw: string): string {
-  const id = decodeURIComponent(raw).replace(/-/g, '').toLowerCase();
-  if (!/^[0-9a-f]{32}$/.test(id)) throw new HttpError(400, `"${raw}" is not a trace id: expected 32 hex characters`);
-  return id;
-}
+const traceId = traceIdParam;

@@ -15,10 +15,13 @@ export class RecordingExporter implements SpanExporter {
   /** every span handed to the exporter, as the client library made it */
   readonly spans: ReadableSpan[] = [];
   exportedSpans = 0;
+  /** the size of each batch the client library handed over */
+  readonly batches: number[] = [];
   constructor(private readonly inner: SpanExporter) {}
 
   export(spans: ReadableSpan[], done: (result: ExportResult) => void): void {
     this.spans.push(...spans);
+    this.batches.push(spans.length);
     this.inner.export(spans, (result) => {
       this.results.push(result);
       if (result.code === ExportResultCode.SUCCESS) this.exportedSpans += spans.length;

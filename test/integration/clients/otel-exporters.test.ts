@@ -65,7 +65,7 @@ describe('OpenTelemetry JS OTLP exporters → collector', function () {
     }
     root.end();
     await tracing.flush();
-    assert.ok(tracing.exporter.results.length >= 2, `the exporter split the run into batches (${tracing.exporter.results.length})`);
+    assert.ok(tracing.exporter.batches.length >= 2, `the exporter split the run into batches (${tracing.exporter.batches.join(', ')})`);
     const detail = await readTrace(c, root.spanContext().traceId, 600);
     assert.equal(detail.trace.span_count, 600);
     assert.equal(detail.trace.input_tokens, 59_900);

@@ -82,6 +82,22 @@ describe('resolving a span source path to a file of this workspace', () => {
     assert.equal(await resolveSourceFile('src/agents/support.ts', ['/nowhere', root], exists), `${normalizePath(root)}/src/agents/support.ts`);
   });
 
+  it('never leads a relative path out of the workspace folder', async () => {
+    const outside = path.join(path.dirname(root), `outside-${path.basename(root)}.ts`);
+    writeFileSync(outside, 'secret\n');
+    try {
+      const climbing = `../${path.basename(outside)}`;
+      assert.equal(await resolveSourceFile(climbing, [root], exists), null);
+      assert.equal(await resolveSourceFile('../../src/agents/support.ts', [root], exists), `${normalizePath(root)}/src/agents/support.ts`);
+    } finally {
+      rmSync(outside, { force: true });
+    }
+  });
+
+  it('keeps a file:// path with malformed escapes as written instead of failing', () => {
+    assert.equal(normalizePath('file:///%zz/a.ts'), '/%zz/a.ts');
+  });
+
   it('returns null when no part of the path exists in the workspace', async () => {
     assert.equal(await resolveSourceFile('/app/lib/other.ts', [root], exists), null);
     assert.equal(await resolveSourceFile('', [root], exists), null);
