@@ -36,6 +36,16 @@ export function oldestStart(list: TraceList): number | undefined {
   return list.traces.length > 0 ? list.traces[list.traces.length - 1].start_time : undefined;
 }
 
+/**
+ * The `before` of the next older page. A hair past the oldest loaded start, so that traces
+ * starting at that very instant (a batch posted at once, an import) come along; the ones
+ * already loaded are dropped again by appendOlderPage.
+ */
+export function nextPageBefore(list: TraceList): number | undefined {
+  const oldest = oldestStart(list);
+  return oldest === undefined ? undefined : oldest + 0.001;
+}
+
 export interface SpanTree {
   span: StoredSpan;
   children: SpanTree[];

@@ -8,7 +8,7 @@ import type { TraceDetail, TraceSummary } from '../server/model';
 import { coalesce } from './coalesce';
 import { describeFilter, isFiltered, toTraceFilter, type FilterState } from './trace-filter';
 import { moreItem, noticeItem, spanItem, traceItem, type TraceTreeNode } from './trace-items';
-import { appendOlderPage, mergeNewestPage, oldestStart, PAGE_SIZE, traceChildren, type TraceList } from './trace-pages';
+import { appendOlderPage, mergeNewestPage, nextPageBefore, oldestStart, PAGE_SIZE, traceChildren, type TraceList } from './trace-pages';
 
 const DETAIL_CACHE = 50;
 
@@ -62,7 +62,7 @@ export class TraceTreeProvider implements vscode.TreeDataProvider<TraceTreeNode>
   }
 
   async loadMore(): Promise<void> {
-    const before = oldestStart(this.list);
+    const before = nextPageBefore(this.list);
     if (before === undefined) return;
     try {
       const page = await this.collector.listTraces(toTraceFilter(this.filter, Date.now(), PAGE_SIZE, before));

@@ -1,5 +1,5 @@
 import assert from 'node:assert/strict';
-import { appendOlderPage, mergeNewestPage, oldestStart, rootSpan, spanForest, traceChildren } from '../../../extension/ui/trace-pages';
+import { appendOlderPage, mergeNewestPage, nextPageBefore, oldestStart, rootSpan, spanForest, traceChildren } from '../../../extension/ui/trace-pages';
 import { detail, span, summary } from './samples';
 
 /** n traces, newest first, starting at `newest` and one ms apart */
@@ -22,6 +22,15 @@ describe('paging the Traces view', () => {
     const merged = mergeNewestPage(list, fresh, 4);
     assert.deepEqual(merged.traces.map((t) => t.start_time), [1002, 1001, 1000, 999, 998, 997, 996, 995, 994, 993]);
     assert.equal(merged.hasMore, true);
+  });
+
+  it('asks for the next page so that traces starting at the oldest loaded instant are not skipped', () => {
+    const same = [summary({ trace_id: 'a'.repeat(32), start_time: 500 }), summary({ trace_id: 'b'.repeat(32), start_time: 500 }), summary({ trace_id: 'c'.repeat(32), start_time: 500 })];
+    let list = { traces: same.slice(0, 2), hasMore: true };
+    const before = nextPageBefore(list)!;
+    const olderPage = same.filter((t) => t.start_time < before); // what the store answers for `before`
+    list = appendOlderPage(list, olderPage, 2);
+    assert.deepEqual(list.traces.map((t) => t.trace_id[0]), ['a', 'b', 'c']);
   });
 
   it('stops offering more when an older page comes back short', () => {
