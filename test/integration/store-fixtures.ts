@@ -1,4 +1,5 @@
 // Shared by the store tests: temp data folders, spans with sensible defaults, ids from numbers.
+import { spanDefaults } from '../support/spans';
 import { mkdtempSync, rmSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
@@ -18,36 +19,9 @@ export function span(fields: Partial<Span> & { trace_id: string; span_id: string
   const start = fields.start_time ?? T0;
   const duration = fields.duration_ms ?? 100;
   return {
-    parent_span_id: null,
+    ...spanDefaults(),
     name: 'span',
-    kind: 'internal',
     end_time: start + duration,
-    status: 'ok',
-    status_message: null,
-    service_name: null,
-    operation: null,
-    model: null,
-    request_model: null,
-    provider: null,
-    input_tokens: null,
-    output_tokens: null,
-    total_tokens: null,
-    cache_read_tokens: null,
-    cache_write_tokens: null,
-    reasoning_tokens: null,
-    cost_usd: null,
-    cost_source: null,
-    input: null,
-    output: null,
-    attributes: {},
-    resource: {},
-    tags: [],
-    events: [],
-    code_file: null,
-    code_line: null,
-    code_function: null,
-    session_id: null,
-    user_id: null,
     ...fields,
     start_time: start,
     duration_ms: duration,

@@ -1,4 +1,5 @@
 // Spans for the eval and postmortem tests: a full StoredSpan from the few fields a test cares about.
+import { spanDefaults } from '../../support/spans';
 import type { StoredSpan, TraceDetail, TraceSummary } from '../../../extension/server/model';
 
 let next = 1;
@@ -12,37 +13,11 @@ export function span(fields: Partial<StoredSpan> & { name: string }): StoredSpan
   return {
     trace_id: TRACE_ID,
     span_id: hex(next++, 16),
-    parent_span_id: null,
+    ...spanDefaults(),
     kind: 'llm',
     start_time: start,
     end_time: start + duration,
     duration_ms: duration,
-    status: 'ok',
-    status_message: null,
-    service_name: null,
-    operation: null,
-    model: null,
-    request_model: null,
-    provider: null,
-    input_tokens: null,
-    output_tokens: null,
-    total_tokens: null,
-    cache_read_tokens: null,
-    cache_write_tokens: null,
-    reasoning_tokens: null,
-    cost_usd: null,
-    cost_source: null,
-    input: null,
-    output: null,
-    attributes: {},
-    resource: {},
-    tags: [],
-    events: [],
-    code_file: null,
-    code_line: null,
-    code_function: null,
-    session_id: null,
-    user_id: null,
     usage_counted: true,
     ...fields,
   };

@@ -1,6 +1,7 @@
 // Trace fixtures for the panel, generated in code: a realistic support-agent run (screenshots,
 // content, replay), and large traces (10,000 / 100,000 spans) with nesting, parallel spans, every
 // kind, errors, message lists and hostile strings.
+import { spanDefaults } from '../../support/spans';
 import type { Score, SpanKind, StoredSpan, TraceDetail } from '../../../extension/server/model';
 
 export const XSS = `<img src=x onerror="window.__xss=1">`;
@@ -27,38 +28,14 @@ export function makeSpan(traceId: string, spanId: string, parent: string | null,
   return {
     trace_id: traceId,
     span_id: spanId,
+    ...spanDefaults(),
     parent_span_id: parent,
     name,
     kind,
     start_time: start,
     end_time: start + durationMs,
     duration_ms: durationMs,
-    status: 'ok',
-    status_message: null,
     service_name: 'support-bot',
-    operation: null,
-    model: null,
-    request_model: null,
-    provider: null,
-    input_tokens: null,
-    output_tokens: null,
-    total_tokens: null,
-    cache_read_tokens: null,
-    cache_write_tokens: null,
-    reasoning_tokens: null,
-    cost_usd: null,
-    cost_source: null,
-    input: null,
-    output: null,
-    attributes: {},
-    resource: {},
-    tags: [],
-    events: [],
-    code_file: null,
-    code_line: null,
-    code_function: null,
-    session_id: null,
-    user_id: null,
     usage_counted: true,
     ...extra,
   };
