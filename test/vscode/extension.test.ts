@@ -9,6 +9,7 @@ import http from 'node:http';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { until } from './support';
 import type { StackLensApi } from '../../extension/extension';
 import type { TraceTreeNode } from '../../extension/ui/trace-items';
 import { openSource } from '../../extension/ui/source-opener';
@@ -40,21 +41,6 @@ function request(port: number, method: string, route: string, token?: string, bo
   });
 }
 
-/** Polls `probe` until it returns something truthy; fails naming `what` after `timeoutMs`. */
-async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
 
 const hex = (bytes: number) => randomBytes(bytes).toString('hex');
 

@@ -7,6 +7,7 @@ import { mkdirSync, rmSync, writeFileSync } from 'node:fs';
 import http from 'node:http';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { until } from './support';
 import type { StackLensApi } from '../../extension/extension';
 import type { TraceEvalRun } from '../../extension/server/rpc';
 import { budgetView } from '../../extension/ui/budget-text';
@@ -26,20 +27,6 @@ function post(port: number, token: string, route: string, body: unknown): Promis
   });
 }
 
-async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
 
 const webviewTabs = (viewType: string) =>
   vscode.window.tabGroups.all.flatMap((g) => g.tabs).filter((t) => t.input instanceof vscode.TabInputWebview && t.input.viewType.endsWith(viewType));

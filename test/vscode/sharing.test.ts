@@ -10,6 +10,7 @@ import type { AddressInfo } from 'node:net';
 import { tmpdir } from 'node:os';
 import path from 'node:path';
 import * as vscode from 'vscode';
+import { until } from './support';
 import type { StackLensApi } from '../../extension/extension';
 
 const EXTENSION_ID = 'stacklens.stacklens';
@@ -34,20 +35,6 @@ function request(port: number, method: string, route: string, token: string, bod
   });
 }
 
-async function until<T>(what: string, probe: () => T | Promise<T>, timeoutMs = 20_000): Promise<NonNullable<T>> {
-  const deadline = Date.now() + timeoutMs;
-  let last: unknown;
-  for (;;) {
-    try {
-      const value = await probe();
-      if (value) return value as NonNullable<T>;
-    } catch (err) {
-      last = err;
-    }
-    if (Date.now() > deadline) throw new Error(`timed out waiting until ${what}${last ? ` (last error: ${(last as Error).message})` : ''}`);
-    await new Promise((resolve) => setTimeout(resolve, 150));
-  }
-}
 
 /** An OTLP/HTTP receiver on loopback that records what was forwarded to it and answers `status`. */
 function upstream() {
