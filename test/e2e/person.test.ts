@@ -137,6 +137,7 @@ describe('a person using StackLens in VS Code (installed .vsix, code-server + Ch
       },
       async () => (await page.locator('.codelens-decoration').allInnerTexts()).join(' | '),
     );
+    await workbench.closeQuickInput(page);
     await above.l.click();
 
     const picks = page.locator('.quick-input-widget .monaco-list-row');

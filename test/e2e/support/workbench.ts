@@ -52,6 +52,20 @@ export async function openFile(page: Page, name: string): Promise<void> {
   await page.locator('.tabs-container .tab.active', { hasText: name }).waitFor({ timeout: 15_000 }).catch(() => {
     throw new Error(`timed out waiting for the editor tab of ${name}`);
   });
+  // The tab may have been active before (the file was open already): make sure Quick Open closed,
+  // or the next click lands on it instead of on the editor.
+  await closeQuickInput(page);
+}
+
+/** Closes Quick Open / a quick pick if one is still showing. */
+export async function closeQuickInput(page: Page): Promise<void> {
+  const widget = page.locator('.quick-input-widget');
+  if (await widget.isVisible()) {
+    await page.keyboard.press('Escape');
+    await widget.waitFor({ state: 'hidden', timeout: 5_000 }).catch(() => {
+      throw new Error('the quick input did not close on Escape');
+    });
+  }
 }
 
 /** Opens a new integrated terminal and types a command line into it. */
