@@ -2,7 +2,7 @@
 // traces arrive with the shape the demo promises (planner, parallel tools, a retried call, a score).
 import assert from 'node:assert/strict';
 import path from 'node:path';
-import type { TraceDetail } from '../../extension/server/model';
+import type { TraceDetail } from './support/collector-api';
 import { tempDir } from '../../test/support/collector';
 import { cleanEnv, runNode } from './support/child';
 import { useCollector } from './support/collector-session';

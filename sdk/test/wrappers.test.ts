@@ -4,7 +4,7 @@ import { readFileSync } from 'node:fs';
 import Anthropic from '@anthropic-ai/sdk';
 import OpenAI from 'openai';
 import * as stacklens from '../src/index';
-import type { StoredSpan } from '../../extension/server/model';
+import type { StoredSpan } from './support/collector-api';
 import { arrivedTrace, lineOf, useCollector } from './support/collector-session';
 import { ANTHROPIC_USAGE, OPENAI_USAGE, REPLY, RESPONSES_USAGE, answeredModel, startFakeProvider, type FakeProvider } from './support/fake-provider';
 

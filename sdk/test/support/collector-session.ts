@@ -3,7 +3,7 @@
 import { configure, flush } from '../../src/index';
 import type { ConfigureOptions } from '../../src/index';
 import { startCollector, type RunningCollector, type StartOptions } from '../../../test/support/collector';
-import type { StoredSpan, TraceDetail } from '../../../extension/server/model';
+import type { StoredSpan, TraceDetail } from './collector-api';
 
 export interface Session {
   collector: RunningCollector;
