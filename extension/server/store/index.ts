@@ -58,6 +58,7 @@ const MAX_BACKLOG = 5000;
 
 export class StoreClient implements Store {
   private unconfirmed = 0;
+  private halfway: { at: Position; count: number } | null = null;
   private caughtUp: Promise<void> | undefined;
   private readonly pending = new Map<number, Pending>();
   private readonly listeners = new Set<(change: StoreChange) => void>();
@@ -130,16 +131,20 @@ export class StoreClient implements Store {
 
   /**
    * Backpressure. Journaling is far faster than applying to sql.js, and every query waits for the
-   * journal it was asked after: an unbounded backlog makes the UI wait seconds. Once more than
-   * MAX_BACKLOG spans are journaled but maybe not applied, ingest resolves (still durable, it
-   * was journaled first) only when the worker has caught up, so senders slow to the apply rate.
+   * journal it was asked after: an unbounded backlog makes the UI wait seconds. Once MAX_BACKLOG
+   * spans are journaled but maybe not applied, ingest resolves (still durable: it was journaled
+   * first) only when the worker has applied up to the point where the backlog was half that, so
+   * senders slow to the apply rate while the worker always has the other half to work on.
    */
   private async holdWhileBehind(count: number): Promise<void> {
     this.unconfirmed += count;
+    if (this.halfway === null && this.unconfirmed >= MAX_BACKLOG / 2) this.halfway = { at: this.writer.position, count: this.unconfirmed };
     if (this.unconfirmed < MAX_BACKLOG && !this.caughtUp) return;
     if (!this.caughtUp) {
-      this.unconfirmed = 0;
-      this.caughtUp = this.call('hasTrace', ['0'.repeat(32)]).then(
+      const mark = this.halfway ?? { at: this.writer.position, count: this.unconfirmed };
+      this.halfway = null;
+      this.unconfirmed -= mark.count;
+      this.caughtUp = this.call('hasTrace', ['0'.repeat(32)], false, mark.at).then(
         () => undefined,
         () => undefined,
       ).finally(() => {
@@ -229,7 +234,8 @@ export class StoreClient implements Store {
     }
   }
 
-  private call(method: WorkerMethod, args: unknown[], duringClose = false): Promise<unknown> {
+  /** `at`: the journal position the answer must reflect (default: everything journaled so far) */
+  private call(method: WorkerMethod, args: unknown[], duringClose = false, at: Position = this.writer.position): Promise<unknown> {
     if (!duringClose) {
       try {
         this.assertOpen();
@@ -238,7 +244,6 @@ export class StoreClient implements Store {
       }
     }
     const id = this.nextCallId++;
-    const at: Position = this.writer.position;
     return new Promise((resolve, reject) => {
       this.pending.set(id, { resolve, reject });
       this.post({ t: 'call', id, method, args, at });
