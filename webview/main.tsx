@@ -13,26 +13,11 @@ import evalsCss from './styles/evals.css';
 import themeCss from './styles/theme.css';
 import waterfallCss from './styles/waterfall.css';
 import { registerToolkit } from './ui/toolkit';
+import { installStyles } from './ui/styles';
 
 // Read while this script is executing: currentScript is null once it has finished.
 const nonce = (document.currentScript as HTMLScriptElement | null)?.nonce ?? '';
 
-/**
- * The CSP allows styles only with the script's nonce (no 'unsafe-inline'), so the stylesheet is
- * a <style> element carrying it. The toolkit (FAST) looks the nonce up in a csp-nonce meta.
- */
-function installStyles(): void {
-  const style = document.createElement('style');
-  if (nonce) style.nonce = nonce;
-  style.textContent = [themeCss, baseCss, panelCss, waterfallCss, detailCss, evalsCss].join('\n');
-  document.head.appendChild(style);
-  if (nonce && !document.querySelector('meta[property="csp-nonce"]')) {
-    const meta = document.createElement('meta');
-    meta.setAttribute('property', 'csp-nonce');
-    meta.setAttribute('content', nonce);
-    document.head.appendChild(meta);
-  }
-}
 
 function handle(message: HostToWebview): void {
   switch (message.type) {
@@ -70,7 +55,7 @@ function handle(message: HostToWebview): void {
 }
 
 function start(): void {
-  installStyles();
+  installStyles(nonce, [themeCss, baseCss, panelCss, waterfallCss, detailCss, evalsCss]);
   registerToolkit().catch((e: unknown) => logToHost('warn', `StackLens panel: the toolkit's buttons could not be registered (${String(e)}); buttons show unstyled.`));
   window.addEventListener('error', (e) => logToHost('error', `StackLens panel: ${e.message} (${e.filename}:${e.lineno})`));
 

@@ -137,11 +137,24 @@ describe('a person using StackLens in VS Code (installed .vsix, code-server + Ch
       },
       async () => (await page.locator('.codelens-decoration').allInnerTexts()).join(' | '),
     );
-    await workbench.closeQuickInput(page);
-    await above.l.click();
-
+    // Lenses re-render as aggregates refresh: a click can land on a lens being replaced, and a
+    // late Quick Open can still be on screen. A person clicks again; so does the test (3 tries).
     const picks = page.locator('.quick-input-widget .monaco-list-row');
-    await waitFor(`${RUNS} runs in the quick pick`, 15_000, async () => (await picks.count()) >= RUNS || undefined, async () => (await picks.allInnerTexts()).join(' | '));
+    const runsShown = async () => {
+      const rows = await picks.allInnerTexts();
+      return rows.length >= RUNS && !rows.some((r) => r.includes(PROGRAM_FILE)) ? true : undefined;
+    };
+    let lens = above;
+    for (let attempt = 1; ; attempt++) {
+      await workbench.closeQuickInput(page);
+      await lens.l.click();
+      const shown = await waitFor(`${RUNS} runs in the quick pick`, attempt < 3 ? 8_000 : 15_000, runsShown, async () => (await picks.allInnerTexts()).join(' | ')).catch((err: Error) => {
+        if (attempt >= 3) throw err;
+        return false;
+      });
+      if (shown) break;
+      lens = (await lensAbove()) ?? lens;
+    }
     await snap('runs-quick-pick');
     await picks.first().click();
 

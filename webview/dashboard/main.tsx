@@ -11,22 +11,11 @@ import { Dashboard } from './components/Dashboard';
 import dashboardCss from './dashboard.css';
 import { logToHost, onHostMessage, postToHost } from './host';
 import { requestUsage, showUsage, showUsageError, showView, sqlAnswered, usage, usageLoading, view } from './store';
+import { installStyles } from '../ui/styles';
 
 // Read while this script is executing: currentScript is null once it has finished.
 const nonce = (document.currentScript as HTMLScriptElement | null)?.nonce ?? '';
 
-function installStyles(): void {
-  const style = document.createElement('style');
-  if (nonce) style.nonce = nonce;
-  style.textContent = [themeCss, baseCss, panelCss, detailCss, dashboardCss].join('\n');
-  document.head.appendChild(style);
-  if (nonce && !document.querySelector('meta[property="csp-nonce"]')) {
-    const meta = document.createElement('meta');
-    meta.setAttribute('property', 'csp-nonce');
-    meta.setAttribute('content', nonce);
-    document.head.appendChild(meta);
-  }
-}
 
 function handle(message: HostToDashboard): void {
   switch (message.type) {
@@ -53,7 +42,7 @@ function handle(message: HostToDashboard): void {
 }
 
 function start(): void {
-  installStyles();
+  installStyles(nonce, [themeCss, baseCss, panelCss, detailCss, dashboardCss]);
   registerToolkit().catch((e: unknown) => logToHost('warn', `StackLens dashboard: the toolkit's buttons could not be registered (${String(e)}); buttons show unstyled.`));
   window.addEventListener('error', (e) => logToHost('error', `StackLens dashboard: ${e.message} (${e.filename}:${e.lineno})`));
   const root = document.getElementById('root') ?? document.body.appendChild(document.createElement('div'));

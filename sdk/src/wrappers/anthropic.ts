@@ -5,7 +5,7 @@ import { captureCallSite } from '../call-site';
 import { currentConfig } from '../config';
 import { now, type ActiveSpan } from '../span';
 import type { LlmRecord } from '../validate';
-import { errorAttributes, guardBudget, instrument, isStream, numberOrNull, observeResult, observeStream, openLlmSpan, stringOrNull, withCallSite } from './instrument';
+import { errorAttributes, guardBudget, instrument, isStream, numberOrNull, observeResult, observeStream, openLlmSpan, startChatRecord, stringOrNull, withCallSite } from './instrument';
 
 export interface WrapAnthropicOptions {
   /** provider sent with each span (default "anthropic") */
@@ -66,28 +66,7 @@ class MessageCall {
     server: string | null,
   ) {
     this.captureContent = currentConfig().captureContent;
-    const model = typeof params?.model === 'string' ? params.model : 'unknown';
-    this.record = {
-      model,
-      provider,
-      inputTokens: null,
-      outputTokens: null,
-      totalTokens: null,
-      costUsd: null,
-      temperature: numberOrNull(params?.temperature),
-      maxTokens: numberOrNull(params?.max_tokens),
-      prompt: this.captureContent ? promptText(params) : null,
-      completion: null,
-      isStreaming: params?.stream === true,
-      finishReason: null,
-      cacheReadTokens: null,
-      cacheWriteTokens: null,
-      reasoningTokens: null,
-    };
-    span.setAttribute('gen_ai.operation.name', 'chat');
-    span.setAttribute('gen_ai.request.model', model);
-    if (server) span.setAttribute('server.address', server);
-    span.setLlm(this.record);
+    this.record = startChatRecord(span, provider, params, server, { maxTokens: params?.max_tokens, prompt: this.captureContent ? promptText(params) : null });
   }
 
   complete(message: any): any {

@@ -7,6 +7,7 @@ import { captureCallSite, type CallSiteCapture } from '../call-site';
 import { currentConfig } from '../config';
 import { currentSpan, openSpan } from '../tracer';
 import type { ActiveSpan } from '../span';
+import type { LlmRecord } from '../validate';
 
 export type MethodFactory = (original: (...args: any[]) => any, owner: object) => (...args: any[]) => any;
 interface PathTree {
@@ -195,3 +196,33 @@ export function errorAttributes(span: ActiveSpan, error: unknown): void {
 
 export const numberOrNull = (value: unknown): number | null => (typeof value === 'number' && Number.isFinite(value) && value >= 0 ? value : null);
 export const stringOrNull = (value: unknown): string | null => (typeof value === 'string' ? value : null);
+
+/**
+ * The record of one chat call as it starts: the request's parameters now, usage and output as
+ * they arrive. Also names the operation, model and server on the span.
+ */
+export function startChatRecord(span: ActiveSpan, provider: string, params: any, server: string | null, request: { maxTokens: unknown; prompt: string | null }): LlmRecord {
+  const model = typeof params?.model === 'string' ? params.model : 'unknown';
+  const record: LlmRecord = {
+    model,
+    provider,
+    inputTokens: null,
+    outputTokens: null,
+    totalTokens: null,
+    costUsd: null,
+    temperature: numberOrNull(params?.temperature),
+    maxTokens: numberOrNull(request.maxTokens),
+    prompt: request.prompt,
+    completion: null,
+    isStreaming: params?.stream === true,
+    finishReason: null,
+    cacheReadTokens: null,
+    cacheWriteTokens: null,
+    reasoningTokens: null,
+  };
+  span.setAttribute('gen_ai.operation.name', 'chat');
+  span.setAttribute('gen_ai.request.model', model);
+  if (server) span.setAttribute('server.address', server);
+  span.setLlm(record);
+  return record;
+}

@@ -4,7 +4,7 @@
 import { currentConfig } from '../config';
 import { now, type ActiveSpan } from '../span';
 import type { LlmRecord } from '../validate';
-import { errorAttributes, guardBudget, instrument, isStream, numberOrNull, observeResult, observeStream, openLlmSpan, stringOrNull } from './instrument';
+import { errorAttributes, guardBudget, instrument, isStream, numberOrNull, observeResult, observeStream, openLlmSpan, startChatRecord, stringOrNull } from './instrument';
 
 export interface WrapOpenAIOptions {
   /** provider sent with each span; guessed from the client's baseURL, else "openai" */
@@ -111,28 +111,7 @@ abstract class OpenAICall {
     server: string | null,
   ) {
     this.captureContent = currentConfig().captureContent;
-    const model = typeof params?.model === 'string' ? params.model : 'unknown';
-    this.record = {
-      model,
-      provider,
-      inputTokens: null,
-      outputTokens: null,
-      totalTokens: null,
-      costUsd: null,
-      temperature: numberOrNull(params?.temperature),
-      maxTokens: numberOrNull(params?.max_completion_tokens ?? params?.max_tokens ?? params?.max_output_tokens),
-      prompt: this.captureContent ? this.promptText() : null,
-      completion: null,
-      isStreaming: params?.stream === true,
-      finishReason: null,
-      cacheReadTokens: null,
-      cacheWriteTokens: null,
-      reasoningTokens: null,
-    };
-    span.setAttribute('gen_ai.operation.name', 'chat');
-    span.setAttribute('gen_ai.request.model', model);
-    if (server) span.setAttribute('server.address', server);
-    span.setLlm(this.record);
+    this.record = startChatRecord(span, provider, params, server, { maxTokens: params?.max_completion_tokens ?? params?.max_tokens ?? params?.max_output_tokens, prompt: this.captureContent ? this.promptText() : null });
   }
 
   protected abstract promptText(): string | null;

@@ -2,34 +2,17 @@
 // with esbuild.mjs's webview options) on the page and CSP the extension host uses, answered by
 // the host's real DashboardHost over a real collector. The one stand-in is VS Code's
 // acquireVsCodeApi (the webview boundary), which forwards what the page posts to DashboardHost.
-import { build } from 'esbuild';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
-import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { CollectorApi } from '../../../extension/server/rpc';
 import { DashboardHost } from '../../../extension/ui/dashboard-host';
 import { panelHtml, type DashboardView } from '../../../webview/protocol';
+import { webviewBundle } from './bundle';
 
-const repo = path.resolve(__dirname, '../../..');
 
-async function dashboardBundle(): Promise<string> {
-  const result = await build({
-    absWorkingDir: repo,
-    entryPoints: ['webview/dashboard/main.tsx'],
-    write: false,
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    logLevel: 'warning',
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-    loader: { '.css': 'text' },
-  });
-  return result.outputFiles[0].text;
-}
+const dashboardBundle = () => webviewBundle('webview/dashboard/main.tsx');
 
 /** VS Code's API as the page sees it: what it posts goes to the host (and window.__posted); its state survives a reload. */
 const HOST_STUB = `

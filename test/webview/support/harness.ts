@@ -1,7 +1,6 @@
 // The browser harness: the panel bundle served over loopback HTTP with the page and CSP the
 // extension host uses (panelHtml from webview/protocol.ts), in a real headless Chromium. The one
 // stand-in is VS Code's acquireVsCodeApi (the host boundary), which records what the panel posts.
-import { build } from 'esbuild';
 import { randomBytes } from 'node:crypto';
 import http from 'node:http';
 import type { AddressInfo } from 'node:net';
@@ -9,31 +8,12 @@ import path from 'node:path';
 import { chromium, type Browser, type BrowserContext, type Page } from 'playwright-core';
 import type { TraceDetail } from '../../../extension/server/model';
 import { panelHtml, type HostToWebview } from '../../../webview/protocol';
+import { build } from 'esbuild';
+import { repo, webviewBundle } from './bundle';
 
-const repo = path.resolve(__dirname, '../../..');
 export const resultsDir = path.join(repo, 'test-results');
 
-/**
- * The panel bundle, built from webview/main.tsx with esbuild.mjs's webview options. Built here
- * rather than read from dist/: with several people building in one tree, a dist/webview.js newer
- * than the sources can still predate an edit, and a test must not pass on a stale bundle.
- */
-async function panelBundle(): Promise<string> {
-  const result = await build({
-    absWorkingDir: repo,
-    entryPoints: ['webview/main.tsx'],
-    write: false,
-    bundle: true,
-    platform: 'browser',
-    format: 'iife',
-    target: 'es2022',
-    logLevel: 'warning',
-    jsx: 'automatic',
-    jsxImportSource: 'preact',
-    loader: { '.css': 'text' },
-  });
-  return result.outputFiles[0].text;
-}
+const panelBundle = () => webviewBundle('webview/main.tsx');
 
 /**
  * VS Code's API as the panel sees it: everything posted lands in window.__posted; the webview
