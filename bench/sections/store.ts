@@ -113,6 +113,9 @@ async function main(): Promise<void> {
         ['one trace of 500 spans with content', () => store.getTrace(traceIdOf(bigTraceIndex)), (r) => `${(r as { spans: unknown[] } | null)?.spans.length ?? 0} spans`, (r) => (r as { spans: unknown[] } | null)?.spans.length === 500],
         ['call sites of one file', () => store.callSites(CODE_FILES[3]), (r) => `${listed(r)} call sites`, (r) => listed(r) === 12],
         ['stats: totals, percentiles, by model/day', () => store.stats({}), (r) => `${(r as { totals: { calls: number } }).totals.calls} calls`, (r) => (r as { totals: { calls: number } }).totals.calls > 0],
+        // the dashboard's "last 24 h" and the status bar's "today": ranges that do not fall on hours
+        ['stats, last 24 h (edges inside hours)', () => store.stats({ since: since + 1_234 }), (r) => `${(r as { totals: { calls: number } }).totals.calls} calls`, (r) => (r as { totals: { calls: number } }).totals.calls > 0],
+        ['stats, today since local midnight', () => store.stats({ since: new Date(now).setHours(0, 0, 0, 0) }), (r) => `${(r as { totals: { calls: number } }).totals.calls} calls`, (r) => (r as { totals: { calls: number } }).totals.calls > 0],
       ];
       for (const [name, run, describe, right] of queries) {
         const q = await timeQuery(run);

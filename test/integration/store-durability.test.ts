@@ -5,7 +5,7 @@ import { spawn } from 'node:child_process';
 import { appendFileSync, readdirSync, readFileSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import path from 'node:path';
 import { openStore } from '../../extension/server/store';
-import { journalDir, listSegments, segmentPath } from '../../extension/server/store/journal';
+import { encodeRecord, journalDir, listSegments, segmentPath } from '../../extension/server/store/journal';
 import { encodeSpansRecord } from '../../extension/server/store/records';
 import { crashBatch, crashContent, llm, open, removeTempDirs, span, spanId, tempDataDir, traceId } from './store-fixtures';
 
@@ -123,6 +123,30 @@ describe('store: durability', function () {
       assert.deepEqual((await third.store.listTraces({})).map((t) => t.trace_id).sort(), [traceId(1), traceId(3)]);
     } finally {
       await third.store.close();
+    }
+  });
+
+  it('skips a record that cannot be applied and keeps the records of its batch around it, counted once', async () => {
+    const { store, dataDir } = await open();
+    await store.ingest(crashBatch(0));
+    await store.close();
+    // three records that replay applies in one batch (one transaction): the middle one is unknown
+    const segment = segmentPath(journalDir(dataDir), listSegments(journalDir(dataDir)).at(-1)!);
+    appendFileSync(segment, Buffer.concat([encodeSpansRecord(crashBatch(1)), encodeRecord({ k: 'from-the-future' }, []), encodeSpansRecord(crashBatch(2))]));
+
+    const second = await open({ dataDir });
+    try {
+      assert.equal(second.warnings.length, 1);
+      assert.match(second.warnings[0], /the journal record at segment \d+ offset \d+ could not be applied and was skipped: unknown journal record kind "from-the-future"/);
+      assert.deepEqual((await second.store.listTraces({})).map((t) => t.trace_id).sort(), [traceId(1), traceId(2), traceId(3)]);
+      // the batch was rolled back and applied again record by record: nothing counts twice
+      const runs = (await second.store.callSites('src/crash.ts')).reduce((n, s) => n + s.runs, 0);
+      assert.equal(runs, 60);
+      const [[calls]] = (await second.store.query('SELECT COUNT(*) FROM llm_calls')).rows;
+      assert.equal((await second.store.stats({})).totals.calls, calls);
+      assert.equal((await second.store.stats({})).totals.traces, 3);
+    } finally {
+      await second.store.close();
     }
   });
 

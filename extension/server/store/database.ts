@@ -2,7 +2,7 @@
 // export(), so the cache is dropped there) and typed row helpers.
 import initSqlJs, { type Database, type SqlJsStatic, type SqlValue, type Statement } from 'sql.js';
 
-export type Param = string | number | null;
+export type Param = string | number | null | Uint8Array;
 export type Row = Record<string, SqlValue>;
 
 let sqlJs: Promise<SqlJsStatic> | null = null;

@@ -15,7 +15,7 @@ import type { ClientMessage, OpenedInfo, RetentionResult, WorkerMessage, WorkerM
 import { QueryRefused } from './read-only-query';
 import { encodeDeleteRecord, encodeScoreRecord, encodeSpansRecord } from './records';
 import { resolveRetention } from './retention';
-import { SORT_IN_MEMORY } from './stats';
+import { EXACT_PERCENTILES_UP_TO } from './stats';
 import { QueryInputError } from './trace-queries';
 import { checkScore, checkSpans, StoreInputError } from './validate';
 
@@ -36,8 +36,8 @@ export interface OpenStoreOptions extends StoreOptions {
   /** how often retention runs (default 60 s); it also runs on open and whenever maxSpans is passed */
   retentionIntervalMs?: number;
   /**
-   * stats() sorts the latencies of up to this many calls in memory (default 100,000); over a
-   * larger range it walks latency-ordered indexes instead (no sort, a pass per percentile)
+   * stats() gives exact percentiles over a range of up to this many calls (default 20,000: their
+   * durations are read and sorted); over more, within 1% from the hourly latency histograms
    */
   statsSortLimit?: number;
   /** where the store reports what it skipped or repaired (default: stderr) */
@@ -89,7 +89,7 @@ export class StoreClient implements Store {
       retention: resolveRetention(options.retention),
       snapshotIntervalMs: positive(options.snapshotIntervalMs, 'snapshotIntervalMs') ?? DEFAULT_INTERVAL_MS,
       retentionIntervalMs: positive(options.retentionIntervalMs, 'retentionIntervalMs') ?? DEFAULT_INTERVAL_MS,
-      statsSortLimit: positive(options.statsSortLimit, 'statsSortLimit') ?? SORT_IN_MEMORY,
+      statsSortLimit: positive(options.statsSortLimit, 'statsSortLimit') ?? EXACT_PERCENTILES_UP_TO,
       dataKey: null,
     };
     mkdirSync(dataDir, { recursive: true });

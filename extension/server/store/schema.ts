@@ -2,7 +2,48 @@
 // large attribute JSON) lives in the journal, a row keeps its location, a preview and a hash.
 // Per-trace and per-call-site aggregates are maintained on insert, never computed by scanning.
 
-export const SCHEMA_VERSION = 1;
+export const SCHEMA_VERSION = 2;
+
+/** Hourly rollups for stats() (rollups.ts), maintained as spans are applied. */
+const ROLLUP_TABLES = `
+-- kind 0: calls that name no model (in trace_hours: every trace); kind 1: the named model or tag
+CREATE TABLE call_hours (
+  hour INTEGER NOT NULL,          -- floor(start_time / 3600000), UTC
+  kind INTEGER NOT NULL,
+  model TEXT NOT NULL,
+  calls INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  total_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  errors INTEGER NOT NULL,
+  latency BLOB NOT NULL,          -- histogram: [bucket, count] pairs, u32 little-endian
+  PRIMARY KEY (hour, kind, model)
+) WITHOUT ROWID;
+CREATE TABLE trace_hours (
+  hour INTEGER NOT NULL,
+  kind INTEGER NOT NULL,
+  tag TEXT NOT NULL,
+  traces INTEGER NOT NULL,
+  calls INTEGER NOT NULL,
+  input_tokens INTEGER NOT NULL,
+  output_tokens INTEGER NOT NULL,
+  cost_usd REAL NOT NULL,
+  PRIMARY KEY (hour, kind, tag)
+) WITHOUT ROWID;
+`;
+
+/**
+ * From schema 1 (stats scanned covering indexes of calls) to 2 (hourly rollups): the caller then
+ * fills the rollups from the rows (Rollups.rebuild).
+ */
+export const MIGRATE_1_TO_2 = `
+DROP INDEX spans_calls;
+DROP INDEX spans_call_latency;
+DROP INDEX spans_call_duration;
+CREATE INDEX spans_call_time ON spans (start_time) WHERE is_call = 1 AND usage_counted = 1;
+${ROLLUP_TABLES}
+`;
 
 export const SCHEMA = `
 CREATE TABLE meta (key TEXT PRIMARY KEY, value TEXT NOT NULL) WITHOUT ROWID;
@@ -56,13 +97,9 @@ CREATE TABLE spans (
 );
 CREATE UNIQUE INDEX spans_id ON spans (span_id, trace_id);
 CREATE INDEX spans_trace ON spans (trace_id, parent_span_id);
--- Counted model calls, for stats() and llm_calls without touching the wide rows: by UTC day and
--- model (one streaming GROUP BY, no sort), by model and latency, and by latency (a percentile is
--- an index walk to its rank, not a sort).
-CREATE INDEX spans_calls ON spans (CAST(start_time / 86400000 AS INTEGER), model, start_time, duration_ms,
-  input_tokens, output_tokens, total_tokens, cost_usd, status) WHERE is_call = 1 AND usage_counted = 1;
-CREATE INDEX spans_call_latency ON spans (model, duration_ms, start_time) WHERE is_call = 1 AND usage_counted = 1;
-CREATE INDEX spans_call_duration ON spans (duration_ms, start_time) WHERE is_call = 1 AND usage_counted = 1;
+-- Counted model calls by start: the partial hours at the edges of a stats() range, and exact
+-- percentiles of a range with few calls. Whole hours come from call_hours.
+CREATE INDEX spans_call_time ON spans (start_time) WHERE is_call = 1 AND usage_counted = 1;
 CREATE INDEX spans_errors ON spans (start_time) WHERE status = 'error';
 CREATE INDEX spans_site ON spans (code_file, code_line, start_time) WHERE code_file IS NOT NULL AND code_line IS NOT NULL;
 
@@ -135,6 +172,7 @@ CREATE TABLE call_sites (
   PRIMARY KEY (code_file, code_line)
 ) WITHOUT ROWID;
 
+${ROLLUP_TABLES}
 -- spans whose content is in each journal segment: a segment is deleted once none are left
 CREATE TABLE segments (seg INTEGER PRIMARY KEY, live INTEGER NOT NULL);
 

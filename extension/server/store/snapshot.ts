@@ -7,7 +7,7 @@ import type { Db } from './database';
 import { SEALED, StoreKeyError, type StoreCipher } from './encryption';
 import { writeFileAtomic } from './fs-durable';
 import type { Position } from './journal';
-import { SCHEMA, SCHEMA_VERSION } from './schema';
+import { MIGRATE_1_TO_2, SCHEMA, SCHEMA_VERSION } from './schema';
 
 export function snapshotPath(dataDir: string): string {
   return path.join(dataDir, 'store.sqlite');
@@ -18,6 +18,8 @@ export interface LoadedSnapshot {
   /** journal records before this position are in the snapshot */
   covers: Position | null;
   warnings: string[];
+  /** the snapshot was migrated from schema 1: its rollups must be filled from its rows */
+  migrated?: boolean;
 }
 
 function meta(raw: Database, key: string): string | null {
@@ -53,12 +55,18 @@ export function loadSnapshot(SQL: SqlJsStatic, dataDir: string, cipher: StoreCip
     let raw: Database | null = null;
     try {
       raw = new SQL.Database(databaseBytes(readFileSync(file), file, cipher));
-      const version = Number(meta(raw, 'schema_version'));
+      let version = Number(meta(raw, 'schema_version'));
+      let migrated = false;
+      if (version === 1) {
+        raw.run(`BEGIN; ${MIGRATE_1_TO_2}; UPDATE meta SET value = '2' WHERE key = 'schema_version'; COMMIT;`);
+        version = 2;
+        migrated = true;
+      }
       if (version !== SCHEMA_VERSION) throw new Error(`schema version ${version}, this StackLens reads ${SCHEMA_VERSION}`);
       const seg = Number(meta(raw, 'journal_seg'));
       const off = Number(meta(raw, 'journal_off'));
       if (!Number.isInteger(seg) || !Number.isInteger(off)) throw new Error('no journal position recorded');
-      return { raw, covers: { seg, off }, warnings };
+      return { raw, covers: { seg, off }, warnings, migrated };
     } catch (err) {
       raw?.close();
       if (err instanceof StoreKeyError) throw err;

@@ -6,6 +6,7 @@ import { contentColumns, journaledEvents } from './content';
 import type { Db } from './database';
 import type { JournalRecord } from './journal';
 import type { RecordMeta, SpanMeta } from './records';
+import { Rollups } from './rollups';
 import { evaluationScores, ScoreKeeper } from './score-keeper';
 import { countedFlag, FACT_COLUMNS, hasUsage, isCall, OWN_USAGE, type SpanFacts } from './span-facts';
 import { TraceAggregates } from './trace-aggregates';
@@ -20,10 +21,6 @@ const SPAN_COLUMNS = [
 ] as const;
 const INSERT_SPAN = `INSERT OR IGNORE INTO spans (${SPAN_COLUMNS.join(', ')}) VALUES (${SPAN_COLUMNS.map(() => '?').join(', ')})`;
 
-/** What propagate() needs of an ancestor: its flags and what a change of usage_counted moves. */
-const ANCESTOR_COLUMNS =
-  'trace_id, span_id, parent_span_id, has_usage, is_call, below_usage, below_call, usage_counted, cost_usd, cost_source, input_tokens, output_tokens, code_file, code_line';
-
 /** Ancestor chains longer than this are a loop in bad data, not a real trace. */
 const MAX_DEPTH = 10_000;
 
@@ -33,6 +30,12 @@ export class SpanApplier {
   private readonly traces: TraceAggregates;
   private readonly sites: CallSiteAggregates;
   private readonly scores: ScoreKeeper;
+  private readonly rollups: Rollups;
+  /**
+   * The spans of traces that had no row before this batch, by trace and parent: every span of
+   * such a trace is here, so its children's flags and its parent are found without a query.
+   */
+  private fresh = new Map<string, FreshTrace>();
   private segmentDeltas = new Map<number, number>();
   /** traces whose flags and totals are recomputed at flush (a span was replaced by a new copy) */
   private rebuild = new Set<string>();
@@ -40,7 +43,8 @@ export class SpanApplier {
   spanCount: number;
 
   constructor(private readonly db: Db) {
-    this.traces = new TraceAggregates(db);
+    this.rollups = new Rollups(db);
+    this.traces = new TraceAggregates(db, this.rollups);
     this.sites = new CallSiteAggregates(db, this.changedFiles);
     this.scores = new ScoreKeeper(db, this.sites);
     this.spanCount = (db.get('SELECT COUNT(*) AS n FROM spans')!.n as number) ?? 0;
@@ -65,6 +69,16 @@ export class SpanApplier {
     }
   }
 
+  /** Fills the stats rollups from the rows (a database migrated from before they existed). */
+  rebuildRollups(): void {
+    this.rollups.rebuild();
+  }
+
+  /** The hourly rollups, as of the last flush. */
+  get statsRollups(): Rollups {
+    return this.rollups;
+  }
+
   /** Removes whole traces with their spans, scores and index rows; adjusts call sites. */
   dropTraces(traceIds: string[]): number {
     let dropped = 0;
@@ -72,14 +86,16 @@ export class SpanApplier {
       const rows = this.db.all<SpanFacts>(`SELECT ${FACT_COLUMNS} FROM spans WHERE trace_id = ?`, [traceId]);
       for (const row of rows) {
         this.sites.removeRun(row);
+        if (row.usage_counted) this.rollups.call(row, -1);
         this.segment(row.content_seg, -1);
       }
+      this.fresh.delete(traceId);
+      this.traces.drop(traceId);
       this.scores.dropTrace(traceId);
       this.db.run('DELETE FROM spans WHERE trace_id = ?', [traceId]);
       this.db.run('DELETE FROM traces WHERE trace_id = ?', [traceId]);
       this.db.run('DELETE FROM tags WHERE trace_id = ?', [traceId]);
       this.db.run('DELETE FROM trace_models WHERE trace_id = ?', [traceId]);
-      this.traces.forget(traceId);
       this.rebuild.delete(traceId);
       this.changedTraces.add(traceId);
       this.spanCount -= rows.length;
@@ -88,12 +104,14 @@ export class SpanApplier {
     return dropped;
   }
 
-  /** Writes the aggregates touched since the last flush. */
+  /** Writes the aggregates touched since the last flush: once per batch of records. */
   flush(): void {
     for (const traceId of this.rebuild) this.rebuildTrace(traceId);
     this.rebuild.clear();
+    this.fresh.clear();
     this.traces.flush();
     this.sites.flush();
+    this.rollups.flush();
     for (const [seg, delta] of this.segmentDeltas) {
       if (delta !== 0) this.db.run('INSERT INTO segments (seg, live) VALUES (?, ?) ON CONFLICT (seg) DO UPDATE SET live = live + excluded.live', [seg, delta]);
     }
@@ -104,6 +122,8 @@ export class SpanApplier {
   discard(spanCountBefore: number): void {
     this.traces.discard();
     this.sites.discard();
+    this.rollups.discard();
+    this.fresh.clear();
     this.segmentDeltas.clear();
     this.rebuild.clear();
     this.spanCount = spanCountBefore;
@@ -112,11 +132,9 @@ export class SpanApplier {
   private insertSpan(meta: SpanMeta, record: JournalRecord): void {
     const usage = hasUsage(meta);
     const call = isCall(meta, usage);
-    const below = this.db.get(
-      'SELECT MAX(has_usage OR below_usage) AS bu, MAX(is_call OR below_call) AS bc FROM spans WHERE trace_id = ? AND parent_span_id = ?',
-      [meta.trace_id, meta.span_id],
-    );
-    const flags = { has_usage: usage ? (meta.own_usage ? OWN_USAGE : 1) : 0, is_call: call ? 1 : 0, below_usage: (below?.bu as number) ?? 0, below_call: (below?.bc as number) ?? 0 };
+    const fresh = this.freshTrace(meta.trace_id);
+    const below = fresh ? fresh.below(meta.span_id) : this.storedBelow(meta.trace_id, meta.span_id);
+    const flags = { has_usage: usage ? (meta.own_usage ? OWN_USAGE : 1) : 0, is_call: call ? 1 : 0, below_usage: below.bu, below_call: below.bc };
     const counted = countedFlag(flags);
     const content = contentColumns(record, meta);
     const row: Record<(typeof SPAN_COLUMNS)[number], string | number | null> = {
@@ -137,6 +155,8 @@ export class SpanApplier {
     }
     this.spanCount += 1;
     const facts = row as unknown as SpanFacts;
+    fresh?.add(facts);
+    if (counted) this.rollups.call(facts, 1);
     this.segment(facts.content_seg, 1);
     this.traces.addSpan(facts);
     this.sites.addRun(facts);
@@ -152,8 +172,9 @@ export class SpanApplier {
 
   /** Tells the ancestors of a new subtree that usage (or a model call) exists below them. */
   private propagate(traceId: string, parentId: string | null, usage: boolean, call: boolean): void {
+    const fresh = this.fresh.get(traceId);
     for (let depth = 0; parentId !== null && depth < MAX_DEPTH; depth++) {
-      const p = this.db.get<SpanFacts>(`SELECT ${ANCESTOR_COLUMNS} FROM spans WHERE span_id = ? AND trace_id = ?`, [parentId, traceId]);
+      const p = fresh ? fresh.span(parentId) : this.facts(parentId, traceId);
       if (!p) return; // the parent has not arrived; it reads its children's flags when it does
       const bu = p.below_usage || usage ? 1 : 0;
       const bc = p.below_call || call ? 1 : 0;
@@ -161,6 +182,7 @@ export class SpanApplier {
       const counted = countedFlag({ ...p, below_usage: bu, below_call: bc });
       this.db.run('UPDATE spans SET below_usage = ?, below_call = ?, usage_counted = ? WHERE span_id = ? AND trace_id = ?', [bu, bc, counted, p.span_id, traceId]);
       if (counted !== p.usage_counted) this.flipCounted(p, counted);
+      if (fresh) Object.assign(p, { below_usage: bu, below_call: bc, usage_counted: counted });
       usage = !!(p.has_usage || bu);
       call = !!(p.is_call || bc);
       parentId = p.parent_span_id;
@@ -172,10 +194,13 @@ export class SpanApplier {
     const before = { ...f, usage_counted: 1 };
     this.traces.counted(before, sign);
     this.sites.counted(before, sign);
+    this.rollups.call(before, sign);
   }
 
   private removeRow(f: SpanFacts): void {
     this.sites.removeRun(f);
+    if (f.usage_counted) this.rollups.call(f, -1);
+    this.fresh.get(f.trace_id)?.remove(f);
     this.scores.detach(f);
     this.segment(f.content_seg, -1);
     this.db.run('DELETE FROM spans WHERE span_id = ? AND trace_id = ?', [f.span_id, f.trace_id]);
@@ -220,10 +245,32 @@ export class SpanApplier {
       const counted = countedFlag(flags);
       if (flags.below_usage !== r.below_usage || flags.below_call !== r.below_call || counted !== r.usage_counted) {
         this.db.run('UPDATE spans SET below_usage = ?, below_call = ?, usage_counted = ? WHERE span_id = ? AND trace_id = ?', [flags.below_usage, flags.below_call, counted, r.span_id, traceId]);
-        if (counted !== r.usage_counted) this.sites.counted({ ...r, usage_counted: 1 }, counted ? 1 : -1);
+        if (counted !== r.usage_counted) {
+          this.sites.counted({ ...r, usage_counted: 1 }, counted ? 1 : -1);
+          this.rollups.call(r, counted ? 1 : -1);
+        }
       }
       this.traces.addSpan({ ...r, ...flags, usage_counted: counted });
     }
+  }
+
+  /** The in-memory spans of a trace first stored in this batch, or null for a trace stored before. */
+  private freshTrace(traceId: string): FreshTrace | null {
+    let t = this.fresh.get(traceId);
+    if (!t && this.traces.isNew(traceId)) {
+      t = new FreshTrace();
+      this.fresh.set(traceId, t);
+    }
+    return t ?? null;
+  }
+
+  /** Whether usage, or a model call, is stored below a span (its children carry their subtrees'). */
+  private storedBelow(traceId: string, spanId: string): { bu: number; bc: number } {
+    const r = this.db.get(
+      'SELECT MAX(has_usage OR below_usage) AS bu, MAX(is_call OR below_call) AS bc FROM spans WHERE trace_id = ? AND parent_span_id = ?',
+      [traceId, spanId],
+    );
+    return { bu: (r?.bu as number) ?? 0, bc: (r?.bc as number) ?? 0 };
   }
 
   private facts(spanId: string, traceId: string): SpanFacts | undefined {
@@ -245,4 +292,40 @@ function pickSpanFields(s: SpanMeta): Omit<Record<keyof Span, string | number | 
     cost_usd: s.cost_usd, cost_source: s.cost_source, code_file: s.code_file, code_line: s.code_line,
     code_function: s.code_function, session_id: s.session_id, user_id: s.user_id,
   };
+}
+
+/** The spans of one trace stored in the current batch, by id and by parent. */
+class FreshTrace {
+  private spans = new Map<string, SpanFacts>();
+  private children = new Map<string, Map<string, SpanFacts>>();
+
+  add(f: SpanFacts): void {
+    this.spans.set(f.span_id, f);
+    if (f.parent_span_id === null) return;
+    let c = this.children.get(f.parent_span_id);
+    if (!c) {
+      c = new Map();
+      this.children.set(f.parent_span_id, c);
+    }
+    c.set(f.span_id, f);
+  }
+
+  remove(f: SpanFacts): void {
+    this.spans.delete(f.span_id);
+    if (f.parent_span_id !== null) this.children.get(f.parent_span_id)?.delete(f.span_id);
+  }
+
+  span(spanId: string): SpanFacts | undefined {
+    return this.spans.get(spanId);
+  }
+
+  below(spanId: string): { bu: number; bc: number } {
+    let bu = 0;
+    let bc = 0;
+    for (const c of this.children.get(spanId)?.values() ?? []) {
+      if (c.has_usage || c.below_usage) bu = 1;
+      if (c.is_call || c.below_call) bc = 1;
+    }
+    return { bu, bc };
+  }
 }

@@ -16,6 +16,7 @@ export interface SpanFacts {
   cost_source: string | null;
   input_tokens: number | null;
   output_tokens: number | null;
+  total_tokens: number | null;
   is_call: number;
   has_usage: number;
   below_usage: number;
@@ -33,7 +34,7 @@ export interface SpanFacts {
 
 export const FACT_COLUMNS =
   'trace_id, span_id, parent_span_id, name, start_time, end_time, duration_ms, status, model, cost_usd, cost_source, ' +
-  'input_tokens, output_tokens, is_call, has_usage, below_usage, below_call, usage_counted, tags, code_file, code_line, ' +
+  'input_tokens, output_tokens, total_tokens, is_call, has_usage, below_usage, below_call, usage_counted, tags, code_file, code_line, ' +
   'code_function, service_name, session_id, user_id, content_seg';
 
 /** has_usage of a span whose usage is its own call (Span.own_usage): it is never a wrapper. */

@@ -35,6 +35,8 @@ export class StoreEngine {
   private readonly db: Db;
   private readonly warned = new Set<string>();
   private readonly cipher: StoreCipher | null;
+  /** records before this position are applied one per transaction: one of them failed */
+  private isolateUntil: Position | null = null;
 
   private constructor(
     private readonly dataDir: string,
@@ -61,6 +63,7 @@ export class StoreEngine {
     const start = loaded.covers ?? { seg: segments[0] ?? 1, off: 0 };
     const engine = new StoreEngine(dataDir, retention, settings.statsSortLimit, events, new Db(loaded.raw), start, cipher);
     loaded.warnings.forEach((w) => engine.warn(w));
+    if (loaded.migrated) engine.db.transaction(() => engine.applier.rebuildRollups());
     const last = Math.max(loaded.covers?.seg ?? 0, segments.at(-1) ?? 0);
     engine.replaying = true;
     engine.catchUp({ seg: last, off: Number.MAX_SAFE_INTEGER });
@@ -106,7 +109,7 @@ export class StoreEngine {
       case 'callSites':
         return callSites(this.db, args[0] as string | undefined);
       case 'stats':
-        return stats(this.db, args[0] as Parameters<typeof stats>[1], this.statsSortLimit);
+        return stats(this.db, this.applier.statsRollups, args[0] as Parameters<typeof stats>[2], this.statsSortLimit);
       case 'query':
         return readOnlyQuery(this.db, args[0] as string);
       case 'snapshot':
@@ -143,40 +146,56 @@ export class StoreEngine {
     this.db.close();
   }
 
+  /**
+   * Applies up to BATCH_SPANS spans of records in one transaction, aggregates written once at its
+   * end. A record that cannot be applied rolls the batch back; its records are then applied one per
+   * transaction (isolating) so only the bad one is skipped, with a warning.
+   */
   private applyBatch(limit: Position): boolean {
+    const start = this.applied;
+    const spanCountBefore = this.applier.spanCount;
+    const isolating = this.isolateUntil !== null && comparePositions(start, this.isolateUntil) < 0;
     let spans = 0;
     let records = 0;
-    this.db.transaction(() => {
-      while (spans < BATCH_SPANS) {
-        const record = this.nextRecord(limit);
-        if (!record) break;
-        spans += this.applyRecord(record);
-        records += 1;
-        this.applied = record.next;
+    let last: JournalRecord | null = null;
+    let reading = false;
+    try {
+      this.db.transaction(() => {
+        while (spans < BATCH_SPANS && !(isolating && records === 1)) {
+          reading = true;
+          const record = this.nextRecord(limit);
+          reading = false;
+          if (!record) break;
+          last = record;
+          spans += this.applier.apply(record);
+          records += 1;
+          this.applied = record.next;
+        }
+        this.applier.flush();
+      });
+    } catch (err) {
+      this.applier.discard(spanCountBefore);
+      const failed = last as JournalRecord | null;
+      if (reading || !failed) {
+        this.applied = start;
+        throw err;
       }
-    });
+      if (!isolating) {
+        // apply this batch's records again one per transaction, to skip only the bad one
+        this.isolateUntil = failed.next;
+        this.applied = start;
+        return true;
+      }
+      this.applied = failed.next;
+      this.warn(`the journal record at segment ${failed.start.seg} offset ${failed.start.off} could not be applied and was skipped: ${errorText(err)}`);
+      return true;
+    }
+    if (this.isolateUntil !== null && comparePositions(this.applied, this.isolateUntil) >= 0) this.isolateUntil = null;
     if (records === 0) return false;
     this.dirty = true;
     if (this.applier.spanCount > this.retention.maxSpans && !this.replaying) this.retain(Date.now());
     else this.announceChanges();
     return true;
-  }
-
-  private applyRecord(record: JournalRecord): number {
-    const before = this.applier.spanCount;
-    this.db.run('SAVEPOINT record');
-    try {
-      const n = this.applier.apply(record);
-      this.applier.flush();
-      this.db.run('RELEASE record');
-      return n;
-    } catch (err) {
-      this.db.run('ROLLBACK TO record');
-      this.db.run('RELEASE record');
-      this.applier.discard(before);
-      this.warn(`the journal record at segment ${record.start.seg} offset ${record.start.off} could not be applied and was skipped: ${(err as Error).message}`);
-      return 0;
-    }
   }
 
   /** The next complete record before `limit`, moving across segment files as the writer did. */
@@ -234,4 +253,8 @@ export class StoreEngine {
     this.warned.add(message);
     this.events.warning(message);
   }
+}
+
+function errorText(err: unknown): string {
+  return err instanceof Error ? err.message || err.name : String(err);
 }

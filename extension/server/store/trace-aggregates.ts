@@ -1,6 +1,8 @@
 // Per-trace totals, maintained span by span as they are applied (any order), cached for the
-// duration of one journal record and written back once.
+// duration of one batch of journal records and written back once. Each write moves the trace's
+// contribution to the hourly rollups from what the row held to what it holds now.
 import type { Db, Row } from './database';
+import type { Rollups, TraceContribution } from './rollups';
 import type { SpanFacts } from './span-facts';
 
 interface TraceAgg {
@@ -29,6 +31,8 @@ interface TraceAgg {
   newModels: string[];
   startMoved: boolean;
   rewriteIndexRows: boolean;
+  /** what the stored row contributes to the rollups (null: no row yet) */
+  stored: TraceContribution | null;
 }
 
 /** Text search needs names and models, not every span of a 10,000-span trace. */
@@ -37,7 +41,15 @@ const SEARCH_MAX_CHARS = 4000;
 export class TraceAggregates {
   private cache = new Map<string, TraceAgg>();
 
-  constructor(private readonly db: Db) {}
+  constructor(
+    private readonly db: Db,
+    private readonly rollups: Rollups,
+  ) {}
+
+  /** Whether the trace had no stored row when this batch first touched it. */
+  isNew(traceId: string): boolean {
+    return this.get(traceId).stored === null;
+  }
 
   addSpan(f: SpanFacts): void {
     const a = this.get(f.trace_id);
@@ -97,11 +109,14 @@ export class TraceAggregates {
   reset(traceId: string): void {
     const a = empty(traceId);
     a.rewriteIndexRows = true;
+    a.stored = this.get(traceId).stored;
     this.cache.set(traceId, a);
   }
 
-  /** Drops a cached trace whose rows were deleted. */
-  forget(traceId: string): void {
+  /** A trace whose rows are being deleted: call before deleting its row. */
+  drop(traceId: string): void {
+    const stored = this.cache.get(traceId)?.stored ?? this.storedRow(traceId);
+    if (stored) this.rollups.trace(stored, -1);
     this.cache.delete(traceId);
   }
 
@@ -119,9 +134,15 @@ export class TraceAggregates {
     if (!a) {
       const row = this.db.get('SELECT * FROM traces WHERE trace_id = ?', [traceId]);
       a = row ? fromRow(row) : empty(traceId);
+      a.stored = row ? contribution(a) : null;
       this.cache.set(traceId, a);
     }
     return a;
+  }
+
+  private storedRow(traceId: string): TraceContribution | null {
+    const row = this.db.get('SELECT * FROM traces WHERE trace_id = ?', [traceId]);
+    return row ? contribution(fromRow(row)) : null;
   }
 
   private addSearch(a: TraceAgg, text: string): void {
@@ -155,6 +176,9 @@ export class TraceAggregates {
     for (const model of a.rewriteIndexRows ? a.models : a.newModels) {
       this.db.run('INSERT OR IGNORE INTO trace_models (trace_id, model, start_time) VALUES (?, ?, ?)', [a.trace_id, model, a.start_time]);
     }
+    if (a.stored) this.rollups.trace(a.stored, -1);
+    a.stored = contribution(a);
+    this.rollups.trace(a.stored, 1);
   }
 }
 
@@ -163,8 +187,12 @@ function empty(traceId: string): TraceAgg {
     trace_id: traceId, name: '', has_root: 0, root_status: null, start_time: 0, end_time: 0, span_count: 0, llm_call_count: 0,
     error_count: 0, ok_count: 0, total_cost_usd: 0, unpriced_call_count: 0, input_tokens: 0, output_tokens: 0,
     tags: [], models: [], service_name: null, session_id: null, user_id: null, search: traceId,
-    newTags: [], newModels: [], startMoved: false, rewriteIndexRows: false,
+    newTags: [], newModels: [], startMoved: false, rewriteIndexRows: false, stored: null,
   };
+}
+
+function contribution(a: TraceAgg): TraceContribution {
+  return { start_time: a.start_time, tags: [...a.tags], calls: a.llm_call_count, input_tokens: a.input_tokens, output_tokens: a.output_tokens, cost_usd: a.total_cost_usd };
 }
 
 function fromRow(r: Row): TraceAgg {
@@ -189,6 +217,6 @@ function fromRow(r: Row): TraceAgg {
     session_id: r.session_id as string | null,
     user_id: r.user_id as string | null,
     search: r.search as string,
-    newTags: [], newModels: [], startMoved: false, rewriteIndexRows: false,
+    newTags: [], newModels: [], startMoved: false, rewriteIndexRows: false, stored: null,
   };
 }
