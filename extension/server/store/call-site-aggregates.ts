@@ -24,6 +24,8 @@ interface SiteAgg {
   score_count: number;
   rereadRuns: boolean;
   rereadScores: boolean;
+  /** counters unknown (a rolled-back batch): recount them from the rows */
+  recount: boolean;
 }
 
 const key = (file: string, line: number) => `${line}:${file}`;
@@ -31,12 +33,20 @@ const key = (file: string, line: number) => `${line}:${file}`;
 /** Sites kept in memory between transactions (a few hundred bytes each). */
 const MAX_CACHED_SITES = 20_000;
 
+/**
+ * Changed sites are written at most this often (and whenever a reader needs the table: see
+ * flush(true)): a batch touches most sites of a busy app, and writing each one, with its recent
+ * runs, after every 1,000 spans was a sixth of the store worker's time (bench/RESULTS.md).
+ */
+export const SITE_WRITE_INTERVAL_MS = 1000;
+
 export class CallSiteAggregates {
   // Kept across transactions: re-reading and re-parsing a site's recent runs for every batch of
   // spans was a tenth of the store worker's time (bench/RESULTS.md). Only this class writes
   // call_sites, so the cache cannot go stale; a rolled-back transaction drops it (discard).
   private cache = new Map<string, SiteAgg>();
   private dirty = new Set<string>();
+  private lastWrite = 0;
 
   constructor(
     private readonly db: Db,
@@ -82,20 +92,29 @@ export class CallSiteAggregates {
     if (s) s.rereadScores = true;
   }
 
-  flush(): void {
+  /** Writes the changed sites when SITE_WRITE_INTERVAL_MS has passed, or now with `now`. */
+  flush(now = false): void {
+    if (this.dirty.size === 0) return;
+    if (!now && Date.now() - this.lastWrite < SITE_WRITE_INTERVAL_MS) return;
     for (const k of this.dirty) {
       const s = this.cache.get(k)!;
       this.write(s);
       s.rereadRuns = false;
       s.rereadScores = false;
+      s.recount = false;
     }
     this.dirty.clear();
+    this.lastWrite = Date.now();
     if (this.cache.size > MAX_CACHED_SITES) this.cache.clear();
   }
 
+  /**
+   * A batch was rolled back. Changed sites may also hold changes of earlier batches that were
+   * committed but not written yet, so they are recounted from the rows (the truth) at the next
+   * write; the others match their rows and stay cached.
+   */
   discard(): void {
-    this.cache.clear();
-    this.dirty.clear();
+    for (const k of this.dirty) this.cache.get(k)!.recount = true;
   }
 
   private get(f: Pick<SpanFacts, 'code_file' | 'code_line'>): SiteAgg | null {
@@ -114,11 +133,13 @@ export class CallSiteAggregates {
   }
 
   private write(s: SiteAgg): void {
+    if (s.recount) this.recountRuns(s);
     if (s.runs <= 0) {
       this.db.run('DELETE FROM call_sites WHERE code_file = ? AND code_line = ?', [s.code_file, s.code_line]);
       return;
     }
-    if (s.rereadRuns) this.rereadRuns(s);
+    if (s.rereadRuns || s.recount) this.rereadRuns(s);
+    if (s.recount) s.rereadScores = true;
     if (s.rereadScores) {
       const r = this.db.get('SELECT COALESCE(SUM(value), 0) AS sum, COUNT(*) AS n FROM scores WHERE site_file = ? AND site_line = ?', [s.code_file, s.code_line])!;
       s.score_sum = r.sum as number;
@@ -130,6 +151,17 @@ export class CallSiteAggregates {
       [s.code_file, s.code_line, s.code_function, s.name, s.runs, s.error_count, s.last_run, s.last_trace_id, s.last_span_id,
         JSON.stringify(s.recent), median(s.recent.map((r) => r[1])), s.total_cost_usd, s.score_sum, s.score_count],
     );
+  }
+
+  private recountRuns(s: SiteAgg): void {
+    const r = this.db.get(
+      `SELECT COUNT(*) AS runs, COALESCE(SUM(status = 'error'), 0) AS errors, COALESCE(SUM(CASE WHEN usage_counted = 1 THEN cost_usd END), 0) AS cost
+       FROM spans WHERE code_file = ? AND code_line = ?`,
+      [s.code_file, s.code_line],
+    )!;
+    s.runs = r.runs as number;
+    s.error_count = r.errors as number;
+    s.total_cost_usd = r.cost as number;
   }
 
   private rereadRuns(s: SiteAgg): void {
@@ -170,7 +202,7 @@ function empty(file: string, line: number): SiteAgg {
   return {
     code_file: file, code_line: line, code_function: null, name: '', runs: 0, error_count: 0, last_run: 0,
     last_trace_id: '', last_span_id: '', recent: [], total_cost_usd: 0, score_sum: 0, score_count: 0,
-    rereadRuns: false, rereadScores: false,
+    rereadRuns: false, rereadScores: false, recount: false,
   };
 }
 
@@ -191,5 +223,6 @@ function fromRow(r: Row): SiteAgg {
     score_count: r.score_count as number,
     rereadRuns: false,
     rereadScores: false,
+    recount: false,
   };
 }

@@ -2,8 +2,8 @@
 // any arrival order, trace and call-site aggregates, scores, and dropping whole traces.
 import type { Span } from '../model';
 import { CallSiteAggregates } from './call-site-aggregates';
-import { contentColumns, journaledEvents } from './content';
-import type { Db } from './database';
+import { contentColumns, journaledEvents, type ContentColumns } from './content';
+import type { Db, Param } from './database';
 import type { JournalRecord } from './journal';
 import type { RecordMeta, SpanMeta } from './records';
 import { Rollups } from './rollups';
@@ -104,13 +104,16 @@ export class SpanApplier {
     return dropped;
   }
 
-  /** Writes the aggregates touched since the last flush: once per batch of records. */
-  flush(): void {
+  /**
+   * Writes the aggregates touched since the last flush: once per batch of records. Call sites are
+   * written at most once a second unless `sitesNow` (a reader of call_sites is waiting).
+   */
+  flush(sitesNow = false): void {
     for (const traceId of this.rebuild) this.rebuildTrace(traceId);
     this.rebuild.clear();
     this.fresh.clear();
     this.traces.flush();
-    this.sites.flush();
+    this.sites.flush(sitesNow);
     this.rollups.flush();
     for (const [seg, delta] of this.segmentDeltas) {
       if (delta !== 0) this.db.run('INSERT INTO segments (seg, live) VALUES (?, ?) ON CONFLICT (seg) DO UPDATE SET live = live + excluded.live', [seg, delta]);
@@ -137,14 +140,8 @@ export class SpanApplier {
     const flags = { has_usage: usage ? (meta.own_usage ? OWN_USAGE : 1) : 0, is_call: call ? 1 : 0, below_usage: below.bu, below_call: below.bc };
     const counted = countedFlag(flags);
     const content = contentColumns(record, meta);
-    const row: Record<(typeof SPAN_COLUMNS)[number], string | number | null> = {
-      ...pickSpanFields(meta),
-      ...flags,
-      usage_counted: counted,
-      ...content,
-      tags: JSON.stringify(meta.tags),
-    };
-    const values = SPAN_COLUMNS.map((c) => row[c]);
+    const tags = JSON.stringify(meta.tags);
+    const values = spanRow(meta, flags, counted, content, tags);
     this.db.run(INSERT_SPAN, values);
     if (this.db.changes() === 0) {
       // A re-sent span (an exporter retrying) replaces the stored copy; the trace's flags and
@@ -154,7 +151,14 @@ export class SpanApplier {
       this.db.run(INSERT_SPAN, values);
     }
     this.spanCount += 1;
-    const facts = row as unknown as SpanFacts;
+    const facts: SpanFacts = {
+      trace_id: meta.trace_id, span_id: meta.span_id, parent_span_id: meta.parent_span_id, name: meta.name,
+      start_time: meta.start_time, end_time: meta.end_time, duration_ms: meta.duration_ms, status: meta.status, model: meta.model,
+      cost_usd: meta.cost_usd, cost_source: meta.cost_source, input_tokens: meta.input_tokens, output_tokens: meta.output_tokens,
+      total_tokens: meta.total_tokens, ...flags, usage_counted: counted, tags, code_file: meta.code_file, code_line: meta.code_line,
+      code_function: meta.code_function, service_name: meta.service_name, session_id: meta.session_id, user_id: meta.user_id,
+      content_seg: content.content_seg,
+    };
     fresh?.add(facts);
     if (counted) this.rollups.call(facts, 1);
     this.segment(facts.content_seg, 1);
@@ -282,16 +286,16 @@ export class SpanApplier {
   }
 }
 
-function pickSpanFields(s: SpanMeta): Omit<Record<keyof Span, string | number | null>, 'input' | 'output' | 'attributes' | 'events' | 'resource' | 'tags' | 'own_usage'> {
-  return {
-    trace_id: s.trace_id, span_id: s.span_id, parent_span_id: s.parent_span_id, name: s.name, kind: s.kind,
-    start_time: s.start_time, end_time: s.end_time, duration_ms: s.duration_ms, status: s.status, status_message: s.status_message,
-    service_name: s.service_name, operation: s.operation, model: s.model, request_model: s.request_model, provider: s.provider,
-    input_tokens: s.input_tokens, output_tokens: s.output_tokens, total_tokens: s.total_tokens,
-    cache_read_tokens: s.cache_read_tokens, cache_write_tokens: s.cache_write_tokens, reasoning_tokens: s.reasoning_tokens,
-    cost_usd: s.cost_usd, cost_source: s.cost_source, code_file: s.code_file, code_line: s.code_line,
-    code_function: s.code_function, session_id: s.session_id, user_id: s.user_id,
-  };
+/** The INSERT_SPAN parameters, in SPAN_COLUMNS order (an array literal: this runs for every span). */
+function spanRow(s: SpanMeta, f: { has_usage: number; is_call: number; below_usage: number; below_call: number }, counted: number, c: ContentColumns, tags: string): Param[] {
+  return [
+    s.trace_id, s.span_id, s.parent_span_id, s.name, s.kind, s.start_time, s.end_time, s.duration_ms, s.status, s.status_message,
+    s.service_name, s.operation, s.model, s.request_model, s.provider, s.input_tokens, s.output_tokens, s.total_tokens,
+    s.cache_read_tokens, s.cache_write_tokens, s.reasoning_tokens, s.cost_usd, s.cost_source, f.is_call, f.has_usage,
+    f.below_usage, f.below_call, counted, c.input_preview, c.input_hash, c.output_preview, c.output_hash, c.attributes,
+    c.events, c.resource, tags, s.code_file, s.code_line, s.code_function, s.session_id, s.user_id, c.content_seg,
+    c.content_off, c.content_len, c.content_refs,
+  ];
 }
 
 /** The spans of one trace stored in the current batch, by id and by parent. */

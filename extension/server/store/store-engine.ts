@@ -99,6 +99,7 @@ export class StoreEngine {
 
   call(method: WorkerMethod, args: unknown[], at: Position): unknown {
     this.catchUp(at);
+    if (method === 'callSites' || method === 'query') this.writeCallSites();
     switch (method) {
       case 'listTraces':
         return listTraces(this.db, args[0] as Parameters<typeof listTraces>[1]);
@@ -124,9 +125,15 @@ export class StoreEngine {
   /** Writes a snapshot when something changed since the last one, then compacts the journal. */
   snapshot(force = false): void {
     if (!this.dirty && !force) return;
+    this.writeCallSites();
     writeSnapshot(this.db, this.dataDir, this.applied, this.cipher);
     this.dirty = false;
     this.compact();
+  }
+
+  /** Call-site rows are written at most once a second while applying: bring them up to date. */
+  private writeCallSites(): void {
+    this.db.transaction(() => this.applier.flush(true));
   }
 
   retain(now: number): RetentionResult {
