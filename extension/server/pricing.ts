@@ -5,11 +5,13 @@
 // cache-write tokens included; they are priced apart at their own rates. A model without a price
 // is 'unpriced' with cost null, never $0.
 //
-// Hot path: resolving a (model, provider) pair against the price data takes ~15 µs, so the
-// resolution is cached. For models whose price is plain per-token numbers (most), the cached
-// entry also holds the rates read back from genai-prices itself, and pricing a span is a few
-// multiplications; dated or tiered prices go through calcPrice each time.
-import { calcPrice, type PriceCalculation } from '@pydantic/genai-prices';
+// Hot path: resolving a (model, provider) pair against the price data takes ~15 µs and calcPrice
+// itself ~20 µs, so neither runs per span. Within one price period (between two start dates of a
+// dated price) and one tier (a range of input tokens of a tiered price) a model's cost is a fixed
+// amount plus a rate per token of each kind; those rates are read back from genai-prices itself the
+// first time a span falls there, and pricing a span is then a few multiplications. Only prices that
+// depend on the time of day still go through calcPrice each time.
+import { calcPrice, type ModelInfo, type ModelPrice, type PriceCalculation } from '@pydantic/genai-prices';
 import type { CostSource, Span } from './model';
 import { canonicalProvider } from './ingest/provider';
 
@@ -55,8 +57,13 @@ const GENAI_PRICES_PROVIDER: Record<string, string> = {
 /** Models served on the developer's machine: a hosted price would be wrong, so never guess one. */
 const LOCAL_PROVIDERS = new Set(['ollama', 'lmstudio', 'llamacpp', 'llama.cpp', 'vllm', 'local']);
 
-/** USD per token of each kind, read back from genai-prices for a model with flat prices. */
+/**
+ * USD per token of each kind where a model's price is flat: cost = fixed + (input - from - cache
+ * tokens) × input + cache tokens × their rate + output × output. `from` is where the tier being
+ * priced begins (0 for an untiered price), so `fixed` is measured there instead of extrapolated.
+ */
 interface Rates {
+  from: number;
   fixed: number;
   input: number;
   cacheRead: number;
@@ -67,8 +74,32 @@ interface Rates {
 interface Resolution {
   modelId: string;
   providerId: string;
-  /** null when the price is dated or tiered: calcPrice decides per call */
-  rates: Rates | null;
+  /** null when the price depends on the time of day: calcPrice decides per call */
+  schedule: Schedule | null;
+}
+
+/**
+ * A model's price over time. genai-prices picks a dated price by comparing the time with each
+ * start date only, so every time between two consecutive start dates gets the same price.
+ */
+interface Schedule {
+  /** the start dates (epoch ms), ascending */
+  starts: number[];
+  /** by the number of start dates at or before a time: that period's price, once measured */
+  periods: Array<Period | null | undefined>;
+}
+
+/**
+ * One period's price. A tiered price applies a tier's rate to every token once the input tokens
+ * exceed its start, so between two consecutive starts the price is flat again.
+ */
+interface Period {
+  /** a time inside the period, to ask genai-prices about it */
+  at: Date;
+  /** every tier start of the period's prices, ascending */
+  tierStarts: number[];
+  /** by the number of tier starts the input tokens exceed; null: calcPrice decides */
+  tiers: Array<Rates | null | undefined>;
 }
 
 interface Usage {
@@ -81,6 +112,8 @@ interface Usage {
 const NO_PRICE: Price = { cost_usd: null, cost_source: null };
 const UNPRICED: Price = { cost_usd: null, cost_source: 'unpriced' };
 const MAX_CACHED = 10_000;
+const ZERO: Usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
+const M = 1_000_000;
 
 export function createPricer(overrides: Record<string, PriceOverride> = {}): Pricer {
   const overrideRates = new Map<string, Rates>();
@@ -116,7 +149,8 @@ export function createPricer(overrides: Record<string, PriceOverride> = {}): Pri
       if (override) return { cost_usd: cost(override, usage), cost_source: 'computed' };
       const r = resolution(span.model, span.provider);
       if (r === null) return UNPRICED;
-      if (r.rates) return { cost_usd: cost(r.rates, usage), cost_source: 'computed' };
+      const rates = r.schedule === null ? null : ratesAt(r, r.schedule, usage, at);
+      if (rates) return { cost_usd: cost(rates, usage), cost_source: 'computed' };
       const result = safeCalc(usage, r.modelId, r.providerId, at);
       return result ? { cost_usd: result.total_price, cost_source: 'computed' } : UNPRICED;
     },
@@ -137,7 +171,7 @@ function usageOf(span: PricedSpan): Usage | null {
 }
 
 function cost(rates: Rates, u: Usage): number {
-  return rates.fixed + (u.input - u.cacheRead - u.cacheWrite) * rates.input + u.cacheRead * rates.cacheRead + u.cacheWrite * rates.cacheWrite + u.output * rates.output;
+  return rates.fixed + (u.input - rates.from - u.cacheRead - u.cacheWrite) * rates.input + u.cacheRead * rates.cacheRead + u.cacheWrite * rates.cacheWrite + u.output * rates.output;
 }
 
 function safeCalc(u: Usage, modelId: string, providerId: string | undefined, at: Date): PriceCalculation | null {
@@ -156,33 +190,77 @@ function resolve(model: string, provider: string | null): Resolution | null {
   const slash = model.indexOf('/');
   if (slash > 0) attempts.push([model.slice(slash + 1), GENAI_PRICES_PROVIDER[canonicalProvider(model.slice(0, slash))] ?? model.slice(0, slash)]);
   attempts.push([model, undefined]);
-  const zero: Usage = { input: 0, output: 0, cacheRead: 0, cacheWrite: 0 };
   for (const [modelId, providerId] of attempts) {
-    const found = safeCalc(zero, modelId, providerId, new Date());
-    if (found) return { modelId, providerId: found.provider.id, rates: flatRates(found, modelId) };
+    const found = safeCalc(ZERO, modelId, providerId, new Date());
+    if (found) return { modelId, providerId: found.provider.id, schedule: scheduleOf(found.model) };
   }
   return null;
 }
 
+function scheduleOf(model: ModelInfo): Schedule | null {
+  if (!Array.isArray(model.prices)) return { starts: [], periods: [] };
+  const starts = new Set<number>();
+  for (const { constraint } of model.prices) {
+    if (constraint === undefined) continue;
+    if (constraint.type !== 'start_date') return null;
+    // parsed as genai-prices parses it; a date it cannot read matches no time at all
+    const ms = new Date(constraint.start_date).getTime();
+    if (!Number.isNaN(ms)) starts.add(ms);
+  }
+  return { starts: [...starts].sort((a, b) => a - b), periods: [] };
+}
+
+/** The flat rates that price `u` at `at`; null when calcPrice must decide. */
+function ratesAt(r: Resolution, schedule: Schedule, u: Usage, at: Date): Rates | null {
+  const t = at.getTime();
+  if (Number.isNaN(t)) return null; // genai-prices refuses it; so does calcPrice below
+  let p = 0;
+  while (p < schedule.starts.length && t >= schedule.starts[p]) p++;
+  let period = schedule.periods[p];
+  if (period === undefined) period = schedule.periods[p] = measurePeriod(r, at);
+  if (period === null) return null;
+  let tier = 0;
+  while (tier < period.tierStarts.length && u.input > period.tierStarts[tier]) tier++;
+  let rates = period.tiers[tier];
+  if (rates === undefined) rates = period.tiers[tier] = measureTier(r, period, tier);
+  return rates;
+}
+
+function measurePeriod(r: Resolution, at: Date): Period | null {
+  const found = safeCalc(ZERO, r.modelId, r.providerId, at);
+  return found ? { at, tierStarts: tierStartsOf(found.model_price), tiers: [] } : null;
+}
+
+function tierStartsOf(prices: ModelPrice): number[] {
+  const starts = new Set<number>();
+  for (const price of Object.values(prices)) {
+    if (price === null || typeof price !== 'object' || !Array.isArray(price.tiers)) continue;
+    for (const t of price.tiers) if (typeof t?.start === 'number') starts.add(t.start);
+  }
+  return [...starts].sort((a, b) => a - b);
+}
+
 /**
- * For a model whose price is one set of plain numbers, the per-token rates, measured by asking
- * genai-prices for a million tokens of each kind so that its own rules (which unit a price key
- * covers, what cache tokens cost when a model has no cache price) stay the authority.
+ * The rates of one tier of one period, measured by asking genai-prices for the cost of tokens of
+ * each kind at input counts inside the tier, so that its own rules (which unit a price key covers,
+ * what cache tokens cost when a model has no cache price) stay the authority. An untiered price is
+ * measured from 0 to a million input tokens.
  */
-function flatRates(found: PriceCalculation, modelId: string): Rates | null {
-  const prices = found.model.prices;
-  if (Array.isArray(prices) || Object.values(prices).some((p) => p !== undefined && typeof p !== 'number')) return null;
-  const at = new Date();
-  const providerId = found.provider.id;
-  const total = (u: Usage): number | null => safeCalc(u, modelId, providerId, at)?.total_price ?? null;
-  const M = 1_000_000;
-  const fixed = total({ input: 0, output: 0, cacheRead: 0, cacheWrite: 0 });
-  const input = total({ input: M, output: 0, cacheRead: 0, cacheWrite: 0 });
-  const cacheRead = total({ input: M, output: 0, cacheRead: M, cacheWrite: 0 });
-  const cacheWrite = total({ input: M, output: 0, cacheRead: 0, cacheWrite: M });
-  const output = total({ input: 0, output: M, cacheRead: 0, cacheWrite: 0 });
+function measureTier(r: Resolution, period: Period, tier: number): Rates | null {
+  const starts = period.tierStarts;
+  // token counts are whole numbers, so the first count above a start is start + 1
+  const from = tier === 0 ? 0 : starts[tier - 1] + 1;
+  const to = tier < starts.length ? starts[tier] : from + M;
+  const span = to - from;
+  if (!(span > 0)) return null;
+  const total = (u: Usage): number | null => safeCalc(u, r.modelId, r.providerId, period.at)?.total_price ?? null;
+  const fixed = total({ input: from, output: 0, cacheRead: 0, cacheWrite: 0 });
+  const input = total({ input: to, output: 0, cacheRead: 0, cacheWrite: 0 });
+  const cacheRead = total({ input: to, output: 0, cacheRead: span, cacheWrite: 0 });
+  const cacheWrite = total({ input: to, output: 0, cacheRead: 0, cacheWrite: span });
+  const output = total({ input: from, output: span, cacheRead: 0, cacheWrite: 0 });
   if (fixed === null || input === null || cacheRead === null || cacheWrite === null || output === null) return null;
-  return { fixed, input: (input - fixed) / M, cacheRead: (cacheRead - fixed) / M, cacheWrite: (cacheWrite - fixed) / M, output: (output - fixed) / M };
+  return { from, fixed, input: (input - fixed) / span, cacheRead: (cacheRead - fixed) / span, cacheWrite: (cacheWrite - fixed) / span, output: (output - fixed) / span };
 }
 
 function overrideToRates(model: string, o: PriceOverride): Rates {
@@ -194,5 +272,5 @@ function overrideToRates(model: string, o: PriceOverride): Rates {
     return v / 1_000_000;
   };
   const input = rate('input_per_mtok');
-  return { fixed: 0, input, output: rate('output_per_mtok'), cacheRead: rate('cache_read_per_mtok', o.input_per_mtok), cacheWrite: rate('cache_write_per_mtok', o.input_per_mtok) };
+  return { from: 0, fixed: 0, input, output: rate('output_per_mtok'), cacheRead: rate('cache_read_per_mtok', o.input_per_mtok), cacheWrite: rate('cache_write_per_mtok', o.input_per_mtok) };
 }

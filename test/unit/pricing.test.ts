@@ -106,6 +106,57 @@ describe('pricing', () => {
     assert.throws(() => createPricer({ x: { input_per_mtok: 1 } as never }), /output_per_mtok must be a non-negative number/);
   });
 
+  it('gives what calcPrice gives for flat, dated, tiered, dated-and-tiered and time-of-day prices, on both sides of every boundary', () => {
+    const models: Array<[string, string]> = [
+      ['gpt-4o', 'openai'], // flat
+      ['o3', 'openai'], // dated: 2025-06-10
+      ['claude-sonnet-4-5', 'anthropic'], // tiered above 200k input tokens
+      ['gemini-2.5-pro', 'google'], // tiered above 200k input tokens
+      ['claude-sonnet-4-6', 'anthropic'], // tiered, and dated: 2026-03-13
+      ['deepseek-chat', 'deepseek'], // off-peak hours: priced by calcPrice each time
+    ];
+    const times = ['2025-06-09T23:59:59.999Z', '2025-06-10T00:00:00Z', '2025-09-04T12:00:00Z', '2026-03-12T23:59:59.999Z', '2026-03-13T00:00:00Z', '2026-03-13T17:45:00Z', '2026-03-13T02:00:00Z'].map((t) => new Date(t));
+    const usages = [
+      { input_tokens: 0, output_tokens: 1 },
+      { input_tokens: 1234, output_tokens: 567, cache_read_tokens: 1000 },
+      { input_tokens: 199_999, output_tokens: 10, cache_write_tokens: 50_000 },
+      { input_tokens: 200_000, output_tokens: 10 },
+      { input_tokens: 200_001, output_tokens: 10 },
+      { input_tokens: 200_002, output_tokens: 1, cache_read_tokens: 150_000, cache_write_tokens: 40_000 },
+      { input_tokens: 350_000, output_tokens: 4_000, cache_read_tokens: 300_000 },
+      { input_tokens: 5_000_000, output_tokens: 1_000_000 },
+    ];
+    // a fresh pricer meets each period and tier first on a different usage, in varying order
+    const fresh = createPricer();
+    for (const [model, provider] of models) {
+      for (const when of [...times].reverse()) {
+        for (const usage of usages) {
+          const expected = calcPrice({ cache_read_tokens: 0, cache_write_tokens: 0, ...usage }, model, { providerId: provider, timestamp: when });
+          assert.ok(expected, `genai-prices knows ${model}`);
+          const got = fresh.price(span({ model, provider, ...usage }), when);
+          assert.equal(got.cost_source, 'computed');
+          assert.ok(Math.abs(got.cost_usd! - expected.total_price) <= 1e-12 * Math.max(1, expected.total_price), `${model} at ${when.toISOString()} for ${JSON.stringify(usage)}: ${got.cost_usd} instead of ${expected.total_price}`);
+        }
+      }
+    }
+  });
+
+  it('calls an invalid span time unpriced, as calcPrice does', () => {
+    assert.deepEqual(createPricer().price(span({ model: 'o3', provider: 'openai', input_tokens: 10 }), new Date(NaN)), { cost_source: 'unpriced', cost_usd: null });
+  });
+
+  it('prices dated and tiered models in well under 10 µs once their period and tier are known', () => {
+    for (const model of ['claude-sonnet-4-5', 'claude-sonnet-4-6', 'o3']) {
+      const s = span({ model, provider: model === 'o3' ? 'openai' : 'anthropic', input_tokens: 1500, output_tokens: 200, cache_read_tokens: 1000 });
+      pricer.price(s, at);
+      const n = 20_000;
+      const started = process.hrtime.bigint();
+      for (let i = 0; i < n; i++) pricer.price(s, at);
+      const perSpanUs = Number(process.hrtime.bigint() - started) / n / 1000;
+      assert.ok(perSpanUs < 10, `${model}: ${perSpanUs.toFixed(2)} µs per span`);
+    }
+  });
+
   it('prices a span in well under 10 µs once its model is known (cached resolution)', () => {
     const s = span({ model: 'gpt-4o-mini', provider: 'openai', input_tokens: 1500, output_tokens: 200, cache_read_tokens: 1000 });
     pricer.price(s, at);

@@ -82,6 +82,23 @@ describe('privacy: redaction patterns', () => {
     assert.throws(() => parseCustomPattern('no-equals-sign'), /expected NAME=REGEX/);
   });
 
+  it('answers a long text seen a moment ago the way it did then, and a new one afresh', () => {
+    // texts past the remembering threshold, with and without secrets, equal ones as other objects
+    const prose = (i: number) => `paragraph ${i}: ` + 'the agent reads the ledger and summarises it. '.repeat(8);
+    const secret = (i: number) => prose(i) + ` key sk-proj-${'AbCdEf0123456789'.repeat(2)}${i}`;
+    const texts = Array.from({ length: 12 }, (_, i) => (i % 3 === 0 ? secret(i) : prose(i)));
+    const fresh = () => createPrivacy().redactText;
+    const expected = texts.map((t) => fresh()(t));
+    assert.ok(expected[0].includes('[REDACTED:openai_key]') && !expected[1].includes('REDACTED'));
+    const order = [0, 0, 1, 0, 2, 3, 1, 4, 5, 6, 7, 0, 8, 9, 10, 11, 3, 6, 9, 0];
+    for (const i of order) assert.equal(redact([texts[i]].join('')), expected[i], `text ${i}`);
+    // a text equal in length to a remembered one but different is scanned, not mistaken for it
+    const twin = secret(0).replace('ledger', 'LEDGER');
+    assert.equal(twin.length, texts[0].length);
+    assert.equal(redact(texts[0]), expected[0]);
+    assert.equal(redact(twin), fresh()(twin));
+  });
+
   it('scans a hostile 200 kB prompt in linear time', () => {
     const hostile = 'a.'.repeat(100_000) + 'sk-proj-AbCdEf0123456789AbCdEf0123';
     const started = performance.now();

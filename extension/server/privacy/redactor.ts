@@ -2,6 +2,10 @@
 // string of every span, so the patterns are joined into one regular expression and each string is
 // scanned once (emails apart: that scan is skipped for the many strings without an '@'); a string
 // without a match is returned as it was (no copy).
+//
+// A span's input and output are often an attribute's very text (tool arguments and results,
+// OpenInference input.value / output.value), redacted once as content and once as the attribute:
+// the answers for the last few long strings are remembered, so such text is scanned once.
 import type { RedactionPattern } from './patterns';
 
 export interface Redactor {
@@ -22,22 +26,39 @@ interface Pass {
 
 const GROUP = (i: number) => `slr${i}`;
 
+/** Strings at least this long are remembered; shorter ones cost less to scan than to look up. */
+const REMEMBER_CHARS = 256;
+const REMEMBERED = 4;
+
 export function createRedactor(patterns: readonly RedactionPattern[]): Redactor {
   const passes = planPasses(patterns);
   const kinds = patterns.map((p) => p.name);
   if (passes.length === 0) return { redact: (text) => text, kinds };
+  // a ring of recent long texts and their redacted form; redaction depends on the text alone
+  const seen: string[] = [];
+  const answers: string[] = [];
+  let next = 0;
+  const scan = (text: string): string => {
+    let out = text;
+    for (const pass of passes) {
+      if (pass.requires !== null && !out.includes(pass.requires)) continue;
+      pass.regex.lastIndex = 0;
+      // test() first: most strings hold no secret, and replace() would build a new one anyway
+      if (!pass.regex.test(out)) continue;
+      pass.regex.lastIndex = 0;
+      out = out.replace(pass.regex, (...args: unknown[]) => replacement(pass, args));
+    }
+    return out;
+  };
   return {
     kinds,
     redact(text: string): string {
-      let out = text;
-      for (const pass of passes) {
-        if (pass.requires !== null && !out.includes(pass.requires)) continue;
-        pass.regex.lastIndex = 0;
-        // test() first: most strings hold no secret, and replace() would build a new one anyway
-        if (!pass.regex.test(out)) continue;
-        pass.regex.lastIndex = 0;
-        out = out.replace(pass.regex, (...args: unknown[]) => replacement(pass, args));
-      }
+      if (text.length < REMEMBER_CHARS) return scan(text);
+      for (let i = 0; i < seen.length; i++) if (seen[i] === text) return answers[i];
+      const out = scan(text);
+      seen[next] = text;
+      answers[next] = out;
+      next = (next + 1) % REMEMBERED;
       return out;
     },
   };

@@ -67,10 +67,72 @@ export function crc32(buf: Uint8Array): number {
  * content decrypts that span's unit only.
  */
 export function encodeRecord(meta: unknown, units: Buffer[], cipher: StoreCipher | null = null): Buffer {
-  if (cipher) return encodeSealedRecord(meta, units, cipher);
-  const metaBytes = Buffer.from(JSON.stringify(meta), 'utf8');
-  const body = Buffer.concat([metaBytes, ...units]);
-  return withHeader(MAGIC, body, metaBytes.length);
+  return encodeRecordJson(JSON.stringify(meta), units, cipher);
+}
+
+/** encodeRecord for a meta already turned into JSON text. */
+export function encodeRecordJson(metaJson: string, units: Buffer[], cipher: StoreCipher | null = null): Buffer {
+  if (cipher) return encodeSealedRecord(metaJson, units, cipher);
+  const metaBytes = Buffer.from(metaJson, 'utf8');
+  return withHeader(MAGIC, [metaBytes, ...units], metaBytes.length);
+}
+
+/** Above this a builder's buffer is let go after the record rather than kept for the next. */
+const KEEP_BUFFER_BYTES = 8 * 1024 * 1024;
+
+/**
+ * Builds a record whose blobs are text, in a buffer kept from record to record: each blob is
+ * written as UTF-8 once, straight from its string, and its byte length is known from that write;
+ * the meta follows the blobs, and the record is copied out whole. One record at a time.
+ */
+export class RecordBuilder {
+  private buf = Buffer.allocUnsafe(0);
+  private end = 0;
+
+  /** Starts a record (whatever an interrupted one left behind is dropped). */
+  begin(): void {
+    this.release();
+  }
+
+  /** Appends a blob's UTF-8 bytes; returns their length. */
+  add(text: string): number {
+    // UTF-8 takes at most 3 bytes per UTF-16 code unit
+    this.reserve(text.length * 3);
+    const bytes = this.buf.write(text, this.end, 'utf8');
+    this.end += bytes;
+    return bytes;
+  }
+
+  /** The blob bytes written so far, `from` to `to`: a view, valid until the next record. */
+  blobs(from: number, to: number): Buffer {
+    return this.buf.subarray(from, to);
+  }
+
+  /** The unencrypted record of the blobs written so far, with `metaJson` as its meta. */
+  finish(metaJson: string): Buffer {
+    const blobBytes = this.end;
+    this.reserve(metaJson.length * 3);
+    const metaBytes = this.buf.write(metaJson, blobBytes, 'utf8');
+    const record = Buffer.allocUnsafe(HEADER_BYTES + metaBytes + blobBytes);
+    this.buf.copy(record, HEADER_BYTES, blobBytes, blobBytes + metaBytes);
+    this.buf.copy(record, HEADER_BYTES + metaBytes, 0, blobBytes);
+    writeHeader(record, MAGIC, metaBytes);
+    this.release();
+    return record;
+  }
+
+  /** Ends a record (finish() does, a sealed one is encoded elsewhere); a grown buffer is not kept. */
+  release(): void {
+    this.end = 0;
+    if (this.buf.length > KEEP_BUFFER_BYTES) this.buf = Buffer.allocUnsafe(0);
+  }
+
+  private reserve(bytes: number): void {
+    if (this.end + bytes <= this.buf.length) return;
+    const grown = Buffer.allocUnsafe(Math.max(this.end + bytes, this.buf.length * 2, 64 * 1024));
+    this.buf.copy(grown, 0, 0, this.end);
+    this.buf = grown;
+  }
 }
 
 /** The sealed meta carries the units' plaintext lengths, so nothing about them is in the clear. */
@@ -79,20 +141,30 @@ interface SealedMeta {
   u: number[];
 }
 
-function encodeSealedRecord(meta: unknown, units: Buffer[], cipher: StoreCipher): Buffer {
-  const sealedMeta = cipher.seal(Buffer.from(JSON.stringify({ m: meta, u: units.map((u) => u.length) } satisfies SealedMeta), 'utf8'), SEALED.recordMeta);
-  const body = Buffer.concat([sealedMeta, ...units.map((u) => cipher.seal(u, SEALED.recordBlobs))]);
-  return withHeader(SEALED_MAGIC, body, sealedMeta.length);
+function encodeSealedRecord(metaJson: string, units: Buffer[], cipher: StoreCipher): Buffer {
+  // the JSON of a SealedMeta, with the meta's text as `m`
+  const sealedJson = `{"m":${metaJson},"u":${JSON.stringify(units.map((u) => u.length))}}`;
+  const sealedMeta = cipher.seal(Buffer.from(sealedJson, 'utf8'), SEALED.recordMeta);
+  return withHeader(SEALED_MAGIC, [sealedMeta, ...units.map((u) => cipher.seal(u, SEALED.recordBlobs))], sealedMeta.length);
 }
 
-function withHeader(magic: number, body: Buffer, metaLength: number): Buffer {
-  const header = Buffer.alloc(HEADER_BYTES);
-  header.writeUInt32LE(magic, 0);
-  header.writeUInt32LE(body.length, 4);
-  header.writeUInt32LE(metaLength, 8);
+const NO_HEADER = Buffer.alloc(HEADER_BYTES);
+
+/** The record of a body given as its parts (meta first), copied once. */
+function withHeader(magic: number, body: Buffer[], metaLength: number): Buffer {
+  const record = Buffer.concat([NO_HEADER, ...body]);
+  writeHeader(record, magic, metaLength);
+  return record;
+}
+
+/** Fills the header of a record whose body is already in place after it. */
+function writeHeader(record: Buffer, magic: number, metaLength: number): void {
+  const body = record.subarray(HEADER_BYTES);
+  record.writeUInt32LE(magic, 0);
+  record.writeUInt32LE(body.length, 4);
+  record.writeUInt32LE(metaLength, 8);
   // over the bytes as written (ciphertext when sealed): a torn write is told from a wrong key
-  header.writeUInt32LE(crc32(body), 12);
-  return Buffer.concat([header, body]);
+  record.writeUInt32LE(crc32(body), 12);
 }
 
 export interface JournalRecord {
