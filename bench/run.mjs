@@ -35,7 +35,7 @@ const USAGE = `npm run bench [-- options]    (or: node bench/run.mjs [options] a
                     and print where the time goes
   --help            this text
 
-A full run (no --quick, no --only) writes its table into bench/RESULTS.md; every run writes
+A full run (no --quick, no --only) writes its table into bench/RESULTS.md and README.md; every run writes
 bench/out/latest.md and bench/out/latest.json.`;
 
 function parseArgs(argv) {
@@ -193,15 +193,21 @@ function writeResults(rows, options, startedAt, seconds) {
   const md = [title, '', `Machine: ${machine()}`, '', ...tableLines(rows), '', ...notesLines(rows)].join('\n') + '\n';
   writeFileSync(path.join(outDir, 'latest.md'), md);
   writeFileSync(path.join(outDir, 'latest.json'), JSON.stringify({ startedAt, options, machine: machine(), rows }, null, 2));
-  const results = path.join(root, 'bench', 'RESULTS.md');
-  if (options.quick || options.only || !existsSync(results)) return md;
-  const text = readFileSync(results, 'utf8');
+  if (options.quick || options.only) return md;
+  // RESULTS.md gets the notes of each row too; the README only the title and the table
+  replaceBetweenMarkers(path.join(root, 'bench', 'RESULTS.md'), md);
+  replaceBetweenMarkers(path.join(root, 'README.md'), [title, '', ...tableLines(rows)].join('\n') + '\n');
+  return md;
+}
+
+function replaceBetweenMarkers(file, content) {
+  if (!existsSync(file)) return;
+  const text = readFileSync(file, 'utf8');
   const start = '<!-- bench-table:start -->';
   const end = '<!-- bench-table:end -->';
   const a = text.indexOf(start);
   const b = text.indexOf(end);
-  if (a !== -1 && b > a) writeFileSync(results, text.slice(0, a + start.length) + '\n' + md + text.slice(b));
-  return md;
+  if (a !== -1 && b > a) writeFileSync(file, text.slice(0, a + start.length) + '\n' + content + text.slice(b));
 }
 
 async function main() {

@@ -1,7 +1,11 @@
 // CodeLens above every traced call site. provideCodeLenses only reads what is cached here (call
 // sites and a name index of recent spans), so it stays cheap; change events refresh the cache
-// once per burst and tell VS Code to ask again. Titles are filled in resolveCodeLens, so "2m ago"
-// is as fresh as the moment the lens is shown.
+// once per burst and tell VS Code to ask again, and a minute's ticker keeps "2m ago" fresh.
+//
+// Each lens carries its command when provided, not later in resolveCodeLens: between a refresh and
+// the resolve, VS Code shows the previous lens's command from its cache, whose arguments it has
+// already released, so a click did nothing ("Actual command not found" in the log, seen by the
+// person e2e test clicking a lens right after its runs arrived).
 import * as vscode from 'vscode';
 import type { CallSite, TraceDetail, TraceSummary } from '../server/model';
 import type { CollectorApi } from '../server/rpc';
@@ -13,6 +17,16 @@ import { buildNameIndex, evalTrends, lensesForDocument, type DocumentLens, type 
 const NAME_TRACES = 500;
 const NAME_DETAILS = 20;
 const WEEK_MS = 7 * 86_400_000;
+
+function lensCommand({ figures, target }: DocumentLens, now: number): vscode.Command {
+  const trend = figures.evals && passTrendText(figures.evals);
+  return {
+    title: lensTitle(figures, now),
+    tooltip: `Latest runs of ${target.name}${trend ? `\nEval verdicts: ${figures.evals!.runs} in the last 7 days, ${figures.evals!.last_week_runs} in the 7 before` : ''}`,
+    command: 'stacklens.showRuns',
+    arguments: [target satisfies LensTarget],
+  };
+}
 
 class CallSiteLens extends vscode.CodeLens {
   constructor(
@@ -141,19 +155,12 @@ export class CallSiteLensProvider implements vscode.CodeLensProvider<CallSiteLen
       folders,
       this.trends,
     );
-    return lenses.map((lens) => new CallSiteLens(document.lineAt(lens.line).range, lens));
-  }
-
-  resolveCodeLens(codeLens: CallSiteLens): CallSiteLens {
-    const { figures, target } = codeLens.lens;
-    const trend = figures.evals && passTrendText(figures.evals);
-    codeLens.command = {
-      title: lensTitle(figures, Date.now()),
-      tooltip: `Latest runs of ${target.name}${trend ? `\nEval verdicts: ${figures.evals!.runs} in the last 7 days, ${figures.evals!.last_week_runs} in the 7 before` : ''}`,
-      command: 'stacklens.showRuns',
-      arguments: [target satisfies LensTarget],
-    };
-    return codeLens;
+    const now = Date.now();
+    return lenses.map((lens) => {
+      const codeLens = new CallSiteLens(document.lineAt(lens.line).range, lens);
+      codeLens.command = lensCommand(lens, now);
+      return codeLens;
+    });
   }
 
   dispose(): void {

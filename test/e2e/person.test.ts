@@ -137,24 +137,26 @@ describe('a person using StackLens in VS Code (installed .vsix, code-server + Ch
       },
       async () => (await page.locator('.codelens-decoration').allInnerTexts()).join(' | '),
     );
-    // Lenses re-render as aggregates refresh: a click can land on a lens being replaced, and a
-    // late Quick Open can still be on screen. A person clicks again; so does the test (3 tries).
+    // Lenses re-render as aggregates refresh: a click can land on a lens being replaced (VS Code then
+    // finds no command for it and nothing opens), and a late Quick Open can still be on screen. A
+    // person clicks again until the runs' pick opens; so does the test (up to 6 clicks), then waits
+    // for the runs in it.
     const picks = page.locator('.quick-input-widget .monaco-list-row');
+    const runsTitle = page.locator('.quick-input-widget .quick-input-title', { hasText: `Latest runs of ${LLM_SPAN_NAME}` });
     const runsShown = async () => {
       const rows = await picks.allInnerTexts();
       return rows.length >= RUNS && !rows.some((r) => r.includes(PROGRAM_FILE)) ? true : undefined;
     };
     let lens = above;
-    for (let attempt = 1; ; attempt++) {
+    for (let click = 1; ; click++) {
       await workbench.closeQuickInput(page);
       await lens.l.click();
-      const shown = await waitFor(`${RUNS} runs in the quick pick`, attempt < 3 ? 8_000 : 15_000, runsShown, async () => (await picks.allInnerTexts()).join(' | ')).catch((err: Error) => {
-        if (attempt >= 3) throw err;
-        return false;
-      });
-      if (shown) break;
+      const opened = await runsTitle.waitFor({ state: 'visible', timeout: 3_000 }).then(() => true, () => false);
+      if (opened) break;
+      if (click >= 6) throw new Error(`the runs' quick pick did not open after ${click} clicks on the lens "${await lens.l.innerText()}"`);
       lens = (await lensAbove()) ?? lens;
     }
+    await waitFor(`${RUNS} runs in the quick pick`, 15_000, runsShown, async () => (await picks.allInnerTexts()).join(' | '));
     await snap('runs-quick-pick');
     await picks.first().click();
 

@@ -81,7 +81,7 @@ describe('store: spans in, spans out', function () {
       assert.ok(err instanceof StoreInputError);
       assert.equal(err.accepted, 1);
       assert.deepEqual(err.problems, [
-        'spans[1].input_tokens: expected a non-negative number or null, got "ten"',
+        'spans[1].input_tokens: expected a non-negative number up to 1e15, or null, got "ten"',
         'spans[2].trace_id: expected 32 lower-case hex digits, got "XYZ"',
       ]);
       return true;

@@ -136,6 +136,8 @@ export class CallSiteAggregates {
     if (s.recount) this.recountRuns(s);
     if (s.runs <= 0) {
       this.db.run('DELETE FROM call_sites WHERE code_file = ? AND code_line = ?', [s.code_file, s.code_line]);
+      // its recent runs and score sums are of spans that left: a new run starts the site afresh
+      this.cache.delete(key(s.code_file, s.code_line));
       return;
     }
     if (s.rereadRuns || s.recount) this.rereadRuns(s);

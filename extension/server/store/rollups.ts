@@ -63,8 +63,9 @@ export interface TraceContribution {
 
 type CallFacts = Pick<SpanFacts, 'start_time' | 'model' | 'duration_ms' | 'status' | 'input_tokens' | 'output_tokens' | 'total_tokens' | 'cost_usd' | 'is_call'>;
 
-const callKey = (hour: number, model: string | null) => `${hour}\u0000${model === null ? '\u0001' : model}`;
-const traceKey = (hour: number, tag: string | null) => `${hour}\u0000${tag === null ? '\u0001' : tag}`;
+// null and every name get distinct keys: a name is prefixed, null is the bare hour
+const callKey = (hour: number, model: string | null) => (model === null ? `${hour}` : `${hour}:${model}`);
+const traceKey = (hour: number, tag: string | null) => (tag === null ? `${hour}` : `${hour}:${tag}`);
 // a model or tag column cannot hold NULL in a primary key: kind 0 rows stand for NULL
 const NO_NAME = 0;
 const NAMED = 1;

@@ -68,7 +68,8 @@ export class StoreEngine {
     engine.replaying = true;
     engine.catchUp({ seg: last, off: Number.MAX_SAFE_INTEGER });
     engine.replaying = false;
-    engine.dirty = comparePositions(engine.applied, start) > 0 || loaded.covers === null;
+    // a migrated snapshot is written back, or every open would migrate it again
+    engine.dirty = comparePositions(engine.applied, start) > 0 || loaded.covers === null || loaded.migrated === true;
     engine.retain(Date.now());
     engine.applier.changedTraces.clear();
     engine.applier.changedFiles.clear();
@@ -133,18 +134,31 @@ export class StoreEngine {
 
   /** Call-site rows are written at most once a second while applying: bring them up to date. */
   private writeCallSites(): void {
-    this.db.transaction(() => this.applier.flush(true));
+    this.guarded(() => this.db.transaction(() => this.applier.flush(true)));
   }
 
   retain(now: number): RetentionResult {
-    const result = this.db.transaction(() => {
-      const r = applyRetention(this.db, this.applier, this.retention, now);
-      this.applier.flush();
-      return r;
-    });
+    const result = this.guarded(() =>
+      this.db.transaction(() => {
+        const r = applyRetention(this.db, this.applier, this.retention, now);
+        this.applier.flush();
+        return r;
+      }),
+    );
     if (result.dropped_traces > 0) this.dirty = true;
     this.announceChanges();
     return result;
+  }
+
+  /** A transaction outside applyBatch that failed was rolled back: drop what the caches kept of it. */
+  private guarded<T>(fn: () => T): T {
+    const spanCountBefore = this.applier.spanCount;
+    try {
+      return fn();
+    } catch (err) {
+      this.applier.discard(spanCountBefore);
+      throw err;
+    }
   }
 
   close(): void {
@@ -194,6 +208,7 @@ export class StoreEngine {
         return true;
       }
       this.applied = failed.next;
+      this.dirty = true; // a snapshot past the bad record, so the next open does not skip it again
       this.warn(`the journal record at segment ${failed.start.seg} offset ${failed.start.off} could not be applied and was skipped: ${errorText(err)}`);
       return true;
     }

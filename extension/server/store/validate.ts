@@ -50,14 +50,28 @@ function str(v: unknown, field: string): string | null {
   return v;
 }
 
-function time(v: unknown, field: string): number {
-  if (typeof v !== 'number' || !Number.isFinite(v)) fail(field, 'a finite number of epoch milliseconds', v);
+function finiteMs(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v)) fail(field, 'a finite number of milliseconds', v);
   return v;
 }
 
+/** 9999-12-31T23:59:59.999Z: later "milliseconds" are nanoseconds or microseconds sent by mistake. */
+const LAST_EPOCH_MS = 253_402_300_799_999;
+
+/** A moment: dates are printed and grouped by day, which JavaScript cannot do past year 275760. */
+function moment(v: unknown, field: string): number {
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > LAST_EPOCH_MS) {
+    fail(field, `epoch milliseconds from 0 to ${LAST_EPOCH_MS} (years 1970–9999; nanoseconds sent as milliseconds?)`, v);
+  }
+  return v;
+}
+
+/** Token counts and costs: so large that no sum of them can overflow to Infinity in a total. */
+const MAX_COUNT = 1e15;
+
 function count(v: unknown, field: string): number | null {
   if (v === undefined || v === null) return null;
-  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0) fail(field, 'a non-negative number or null', v);
+  if (typeof v !== 'number' || !Number.isFinite(v) || v < 0 || v > MAX_COUNT) fail(field, 'a non-negative number up to 1e15, or null', v);
   return v;
 }
 
@@ -70,9 +84,9 @@ function oneOf<T extends string>(v: unknown, field: string, allowed: readonly st
 function checkSpan(raw: unknown, at: string): Span {
   if (!isPlainObject(raw)) fail(at, 'a span object', raw);
   const f = (name: string) => `${at}.${name}`;
-  const start = time(raw.start_time, f('start_time'));
-  const end = time(raw.end_time, f('end_time'));
-  const duration = raw.duration_ms === undefined ? end - start : time(raw.duration_ms, f('duration_ms'));
+  const start = moment(raw.start_time, f('start_time'));
+  const end = moment(raw.end_time, f('end_time'));
+  const duration = raw.duration_ms === undefined ? end - start : finiteMs(raw.duration_ms, f('duration_ms'));
   const obj = (name: string) => {
     const v = raw[name];
     if (v === undefined) return {};
@@ -85,7 +99,7 @@ function checkSpan(raw: unknown, at: string): Span {
   if (!Array.isArray(events)) fail(f('events'), 'an array', events);
   events.forEach((e, i) => {
     if (!isPlainObject(e) || typeof e.name !== 'string') fail(`${f('events')}[${i}]`, 'an event with a name', e);
-    time(e.time, `${f('events')}[${i}].time`);
+    moment(e.time, `${f('events')}[${i}].time`);
     if (e.attributes !== undefined && !isPlainObject(e.attributes)) fail(`${f('events')}[${i}].attributes`, 'an object', e.attributes);
   });
   const codeLine = count(raw.code_line, f('code_line'));
@@ -151,7 +165,7 @@ export function checkScore(raw: NewScore, makeId: () => string, now: number): Sc
     if (typeof raw.trace_id !== 'string' || raw.trace_id === '') fail('score.trace_id', 'a trace id', raw.trace_id);
     if (typeof raw.name !== 'string' || raw.name.trim() === '') fail('score.name', 'a non-empty string', raw.name);
     if (typeof raw.value !== 'number' || !Number.isFinite(raw.value)) fail('score.value', 'a finite number', raw.value);
-    const createdAt = raw.created_at === undefined ? now : time(raw.created_at, 'score.created_at');
+    const createdAt = raw.created_at === undefined ? now : moment(raw.created_at, 'score.created_at');
     const scoreId = raw.score_id === undefined ? makeId() : str(raw.score_id, 'score.score_id');
     if (!scoreId) fail('score.score_id', 'a non-empty string', raw.score_id);
     return {
