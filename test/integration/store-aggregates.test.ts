@@ -2,13 +2,9 @@
 // from being counted twice whatever order spans arrive in, scores, and stats percentiles, all
 // checked against values computed by hand.
 import assert from 'node:assert/strict';
-import { readFileSync, writeFileSync } from 'node:fs';
-import { createRequire } from 'node:module';
 import type { LatencyPercentiles, Span, TraceSummary } from '../../extension/server/model';
 import { StoreInputError, type StoreClient } from '../../extension/server/store';
-import { loadSqlJs } from '../../extension/server/store/database';
-import { snapshotPath } from '../../extension/server/store/snapshot';
-import { llm, open, removeTempDirs, span, spanId, T0, traceId, utcDay } from './store-fixtures';
+import { downgradeToSchema1, llm, open, removeTempDirs, span, spanId, T0, traceId, utcDay } from './store-fixtures';
 
 
 function permutations<T>(items: T[]): T[][] {
@@ -501,17 +497,7 @@ describe('store: stats rollups agree with the rows', function () {
     }
     const before = await store.stats({});
     await store.close();
-    // turn the snapshot back into schema 1: no rollups, the three call indexes of that version
-    const SQL = await loadSqlJs(createRequire(__filename).resolve('sql.js/dist/sql-wasm.wasm'));
-    const file = snapshotPath(dataDir);
-    const db = new SQL.Database(readFileSync(file));
-    db.run(`DROP TABLE call_hours; DROP TABLE trace_hours; DROP INDEX spans_call_time;
-      CREATE INDEX spans_calls ON spans (CAST(start_time / 86400000 AS INTEGER), model, start_time, duration_ms, input_tokens, output_tokens, total_tokens, cost_usd, status) WHERE is_call = 1 AND usage_counted = 1;
-      CREATE INDEX spans_call_latency ON spans (model, duration_ms, start_time) WHERE is_call = 1 AND usage_counted = 1;
-      CREATE INDEX spans_call_duration ON spans (duration_ms, start_time) WHERE is_call = 1 AND usage_counted = 1;
-      UPDATE meta SET value = '1' WHERE key = 'schema_version';`);
-    writeFileSync(file, db.export());
-    db.close();
+    await downgradeToSchema1(dataDir);
 
     const second = await open({ dataDir, statsSortLimit: 1 });
     try {

@@ -5,7 +5,7 @@
 // journal records past it. STORE_CHECK_SEEDS=N runs more random workloads (STORE_CHECK_SEED_FROM,
 // STORE_CHECK_DEBUG to print the tables).
 import assert from 'node:assert/strict';
-import { appendFileSync, readFileSync, writeFileSync } from 'node:fs';
+import { appendFileSync, readFileSync } from 'node:fs';
 import { createRequire } from 'node:module';
 import { loadSqlJs } from '../../extension/server/store/database';
 import { snapshotPath } from '../../extension/server/store/snapshot';
@@ -14,7 +14,7 @@ import type { StoreClient } from '../../extension/server/store';
 import { journalDir, listSegments, segmentPath, encodeRecord } from '../../extension/server/store/journal';
 import { encodeDeleteRecord, encodeScoreRecord, encodeSpansRecord } from '../../extension/server/store/records';
 import { bucketOf } from '../../extension/server/store/rollups';
-import { llm, open, removeTempDirs, span, spanId, T0, traceId } from './store-fixtures';
+import { downgradeToSchema1, llm, open, removeTempDirs, span, spanId, T0, traceId } from './store-fixtures';
 
 const HOUR = 3_600_000;
 
@@ -290,18 +290,6 @@ describe('store consistency: stats edge handling', function () {
   }
 });
 
-async function downgradeToSchema1(dataDir: string): Promise<void> {
-  const SQL = await loadSqlJs(createRequire(__filename).resolve('sql.js/dist/sql-wasm.wasm'));
-  const file = snapshotPath(dataDir);
-  const db = new SQL.Database(readFileSync(file));
-  db.run(`DROP TABLE call_hours; DROP TABLE trace_hours; DROP INDEX spans_call_time;
-    CREATE INDEX spans_calls ON spans (CAST(start_time / 86400000 AS INTEGER), model, start_time, duration_ms, input_tokens, output_tokens, total_tokens, cost_usd, status) WHERE is_call = 1 AND usage_counted = 1;
-    CREATE INDEX spans_call_latency ON spans (model, duration_ms, start_time) WHERE is_call = 1 AND usage_counted = 1;
-    CREATE INDEX spans_call_duration ON spans (duration_ms, start_time) WHERE is_call = 1 AND usage_counted = 1;
-    UPDATE meta SET value = '1' WHERE key = 'schema_version';`);
-  writeFileSync(file, db.export());
-  db.close();
-}
 
 async function diskSchemaVersion(dataDir: string): Promise<string> {
   const SQL = await loadSqlJs(createRequire(__filename).resolve('sql.js/dist/sql-wasm.wasm'));

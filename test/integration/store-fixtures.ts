@@ -1,10 +1,13 @@
 // Shared by the store tests: temp data folders, spans with sensible defaults, ids from numbers.
 import { spanDefaults } from '../support/spans';
-import { mkdtempSync, rmSync } from 'node:fs';
+import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
+import { createRequire } from 'node:module';
 import os from 'node:os';
 import path from 'node:path';
 import type { Span } from '../../extension/server/model';
 import { openStore, type OpenStoreOptions, type StoreClient } from '../../extension/server/store';
+import { loadSqlJs } from '../../extension/server/store/database';
+import { snapshotPath } from '../../extension/server/store/snapshot';
 
 const HOUR = 3_600_000;
 /** Noon (UTC) yesterday: recent enough for the default 7-day retention, on a known UTC day. */
@@ -71,4 +74,18 @@ export function crashBatch(n: number): Span[] {
 
 export function crashContent(n: number, i: number): string {
   return `batch ${n} span ${i}: ` + 'x'.repeat(500 + ((n * 7 + i) % 300)) + ' «end»';
+}
+
+/** Turns a closed store's snapshot back into schema 1: no hourly rollups, the three call indexes of that version. */
+export async function downgradeToSchema1(dataDir: string): Promise<void> {
+  const SQL = await loadSqlJs(createRequire(__filename).resolve('sql.js/dist/sql-wasm.wasm'));
+  const file = snapshotPath(dataDir);
+  const db = new SQL.Database(readFileSync(file));
+  db.run(`DROP TABLE call_hours; DROP TABLE trace_hours; DROP INDEX spans_call_time;
+    CREATE INDEX spans_calls ON spans (CAST(start_time / 86400000 AS INTEGER), model, start_time, duration_ms, input_tokens, output_tokens, total_tokens, cost_usd, status) WHERE is_call = 1 AND usage_counted = 1;
+    CREATE INDEX spans_call_latency ON spans (model, duration_ms, start_time) WHERE is_call = 1 AND usage_counted = 1;
+    CREATE INDEX spans_call_duration ON spans (duration_ms, start_time) WHERE is_call = 1 AND usage_counted = 1;
+    UPDATE meta SET value = '1' WHERE key = 'schema_version';`);
+  writeFileSync(file, db.export());
+  db.close();
 }
