@@ -173,6 +173,8 @@ export interface Stats {
     errors: number;
   };
   latency_ms: LatencyPercentiles; // over LLM call spans
+  /** false: over many calls the percentiles come from latency histograms, each within 1% of the exact value */
+  latency_exact: boolean;
   by_model: Array<{ model: string; calls: number; input_tokens: number; output_tokens: number; cost_usd: number; latency_ms: LatencyPercentiles }>;
   by_model_by_day: Array<{ day: string; model: string; calls: number; input_tokens: number; output_tokens: number; cost_usd: number }>;
   by_tag: Array<{ tag: string; calls: number; cost_usd: number }>;

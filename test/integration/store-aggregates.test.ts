@@ -355,6 +355,7 @@ for (const [mode, statsSortLimit] of [['exact', undefined], ['from histograms', 
     assert.deepEqual(s.totals, { calls: 20, traces: 20, input_tokens: 2100, output_tokens: 210, total_tokens: 2310, cost_usd: 26.25, errors: 1 });
     // ranks ceil(p/100 * 20): 10, 18, 19, 20
     sameLatency(s.latency_ms, { p50: 10, p90: 18, p95: 19, p99: 20 });
+    assert.equal(s.latency_exact, statsSortLimit === undefined, 'the answer says whether its percentiles are exact');
   });
 
   it('breaks down by model with percentiles per model', async () => {

@@ -103,6 +103,9 @@ describe('usage dashboard (Chromium harness, real collector)', function () {
     const all = p.page.locator('[data-latency-model="All models"]');
     for (const q of ['p50', 'p90', 'p95', 'p99'] as const) assert.equal(await all.locator(`[data-p="${q}"]`).innerText(), formatDuration(stats.latency_ms[q]));
     assert.equal(await p.page.locator('[data-latency-model]').count(), 1 + stats.by_model.length);
+    // a few calls: exact percentiles, and the card does not claim otherwise
+    assert.equal(stats.latency_exact, true);
+    assert.equal(await p.page.locator('[data-card="latency"] .card-head .muted').innerText(), 'per model call');
     assert.deepEqual(await p.page.locator('[data-card="tags"] tr').evaluateAll((rows) => rows.map((r) => r.getAttribute('data-tag'))), stats.by_tag.map((t) => t.tag));
 
     const recent = fixture.traces.filter((t) => t.start_time >= since);

@@ -161,13 +161,15 @@ export function stats(db: Db, rollups: Rollups, query: StatsQuery = {}, exactUpT
   const byTag = [...tags.values()].sort(byCost);
 
   const byModel = [...models.entries()].sort((a, b) => byCost(a[1], b[1]));
-  const latency = totals.calls <= exactUpTo ? exactLatencies(db, since, until, models) : histogramLatencies(overall, models);
+  const exact = totals.calls <= exactUpTo;
+  const latency = exact ? exactLatencies(db, since, until, models) : histogramLatencies(overall, models);
   const series = group === 'model' ? byModel.map(([, m]) => m) : group === 'tag' ? byTag : [...byDay.values()].sort((a, b) => a.key.localeCompare(b.key));
   return {
     since,
     until,
     totals,
     latency_ms: latency.overall,
+    latency_exact: exact,
     by_model: byModel.map(([model, m]) => ({
       model: m.key,
       calls: m.calls,

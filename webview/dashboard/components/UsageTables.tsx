@@ -9,7 +9,7 @@ export function Latency({ r }: { r: UsageReport }): JSX.Element {
     <section class="card" data-card="latency" aria-label="Latency percentiles">
       <header class="card-head">
         <h2>Latency percentiles</h2>
-        <span class="muted">per model call</span>
+        <span class="muted">{r.stats.latency_exact ? 'per model call' : 'per model call · each within 1% (from histograms: many calls)'}</span>
       </header>
       <table class="grid latency">
         <thead>
